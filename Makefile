@@ -1,0 +1,36 @@
+# The README's commands. `make test` installs what is missing, builds with warnings as errors,
+# and runs every test (ctest), plus the unit tests again under ASan + UBSan.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build test unit-asan run bench-micro clean
+
+all: build
+
+deps:
+	scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DSESH_WERROR=ON $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j$(JOBS)
+
+unit-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DSESH_WERROR=ON -DSESH_SANITIZE=address,undefined -DSESH_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build $(ASAN_BUILD) -j$(JOBS) --target unit_core unit_codec
+	cd $(ASAN_BUILD) && ctest --output-on-failure -L unit -j$(JOBS)
+
+test: build unit-asan
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+run: build
+	@echo "make run will start seshd on http://127.0.0.1:3000 with the SQLite store;"
+	@echo "seshd is not built yet (issue 4). Today sesh is a library and the sesh CLI: $(BUILD)/apps/sesh/sesh --help"
+	@exit 1
+
+bench-micro: build
+	bench/micro/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

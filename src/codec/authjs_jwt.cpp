@@ -1,0 +1,1 @@
+// TODO(helper): codec/authjs_jwt

@@ -1,0 +1,1 @@
+// TODO(helper): core/cookie_serialize

@@ -1,0 +1,43 @@
+// sesh::errc: every enumerator converts to an error_code in sesh's category with its own message.
+#include <sesh/result.hpp>
+
+#include <set>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+void expect_distinct_message(sesh::errc e, std::set<std::string>& seen) {
+    const std::error_code ec = e;  // implicit, through is_error_code_enum
+    EXPECT_EQ(&ec.category(), &sesh::error_category());
+    EXPECT_EQ(ec.value(), static_cast<int>(e));
+    EXPECT_FALSE(ec.message().empty());
+    EXPECT_NE(ec.message(), "unknown sesh error");
+    EXPECT_TRUE(seen.insert(ec.message()).second) << ec.message();
+}
+
+TEST(error, malformed_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::malformed, s); }
+TEST(error, bad_mac_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::bad_mac, s); }
+TEST(error, expired_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::expired, s); }
+TEST(error, not_yet_valid_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::not_yet_valid, s); }
+TEST(error, unknown_key_id_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::unknown_key_id, s); }
+TEST(error, unsupported_algorithm_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::unsupported_algorithm, s); }
+TEST(error, too_large_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::too_large, s); }
+TEST(error, invalid_argument_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::invalid_argument, s); }
+TEST(error, crypto_failure_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::crypto_failure, s); }
+
+TEST(error, all_messages_are_distinct) {
+    std::set<std::string> seen;
+    for (int v = static_cast<int>(sesh::errc::malformed); v <= static_cast<int>(sesh::errc::crypto_failure); ++v)
+        expect_distinct_message(static_cast<sesh::errc>(v), seen);
+}
+
+TEST(error, category_is_named_sesh) { EXPECT_STREQ(sesh::error_category().name(), "sesh"); }
+
+TEST(error, fail_builds_an_unexpected_result) {
+    sesh::result<int> r = sesh::fail(sesh::errc::expired);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), sesh::errc::expired);
+}
+
+}  // namespace
