@@ -18,8 +18,8 @@ build: deps
 
 unit-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DSESH_WERROR=ON -DSESH_SANITIZE=address,undefined -DSESH_BUILD_BENCH=OFF $(CMAKE_FLAGS)
-	cmake --build $(ASAN_BUILD) -j$(JOBS) --target unit_core unit_codec
-	cd $(ASAN_BUILD) && ctest --output-on-failure -L unit -j$(JOBS)
+	cmake --build $(ASAN_BUILD) -j$(JOBS) --target unit_core unit_cookie unit_tokens unit_jwt unit_iron
+	cd $(ASAN_BUILD) && ctest --output-on-failure -L "unit|integration" -j$(JOBS)
 
 test: build unit-asan
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)

@@ -17,6 +17,11 @@ enum class errc {
     too_large,              ///< input or output exceeds a configured size bound
     invalid_argument,       ///< a caller-supplied option or argument is unusable (e.g. short secret)
     crypto_failure,         ///< the crypto library failed internally (should not happen)
+    store_unavailable,      ///< the store cannot be reached or timed out; retry later (HTTP 503)
+    store_full,             ///< the store holds its configured maximum of sessions
+    not_found,              ///< the record does not exist (or no longer: destroyed or expired)
+    already_exists,         ///< a record with this key exists already
+    wrong_type,             ///< a session value exists but is not of the type asked for
 };
 
 /// The category of sesh::errc. Thread-safe; the object lives for the whole program.

@@ -31,7 +31,8 @@ struct nextauth_jwt_options {
     std::size_t max_token_bytes = 64 * 1024;
     /// Time source; null means sesh::system_clock(). Must outlive the codec.
     const sesh::clock* clock = nullptr;
-    /// Randomness for IVs and `jti`; null means sesh::system_random(). Must outlive the codec.
+    /// Randomness for IVs and `jti`; null means sesh::system_random() drawn through a per-thread
+    /// buffer that a fork discards. Must outlive the codec.
     random_source* random = nullptr;
 };
 
@@ -43,14 +44,20 @@ public:
     /// errc::invalid_argument when no secret is given or one is empty.
     [[nodiscard]] static result<nextauth_jwt_codec> create(nextauth_jwt_options options);
 
-    /// A compact JWE of `claims` plus `iat` = now, `exp` = now + max_age and a fresh UUID v4
-    /// `jti` (each replacing a claim of the same name), encrypted with the first secret.
+    /// A compact JWE `header..iv.ciphertext.tag` of `claims` plus `iat` = now (whole seconds),
+    /// `exp` = now + max_age and a fresh UUID v4 `jti` (each replacing a claim of the same name),
+    /// encrypted with the first secret. Errors: too_large (the token would exceed
+    /// max_token_bytes), invalid_argument (a non-finite number, or nesting deeper than 64 levels:
+    /// decode could not read either back).
     [[nodiscard]] result<std::string> encode(const boost::json::object& claims) const;
 
-    /// The claims of `token`. Errors: too_large, malformed (shape, base64url, header or claims
-    /// JSON), unsupported_algorithm (anything but alg "dir" + enc "A256GCM", or a `zip`),
-    /// bad_mac (no secret opens it), expired (`exp` <= now - skew), not_yet_valid
-    /// (`nbf` > now + skew).
+    /// The claims of `token`, each secret tried in order. Errors: too_large; malformed (part
+    /// count, base64url, header JSON, a non-empty encrypted-key part, IV or tag length, claims
+    /// that are not a JSON object or nest deeper than 64 levels, a non-number `iat`/`nbf`/`exp`,
+    /// a header `iss`/`sub`/`aud` the claims contradict); unsupported_algorithm (anything but
+    /// alg "dir" + enc "A256GCM", or any `zip` or `crit`); bad_mac (no secret opens it);
+    /// not_yet_valid (`nbf` > now + skew); expired (`exp` <= now - skew). A `kid` is ignored,
+    /// as next-auth 4 ignores it.
     [[nodiscard]] result<boost::json::object> decode(std::string_view token) const;
 
     struct impl;

@@ -19,6 +19,11 @@ public:
             case errc::too_large: return "too large";
             case errc::invalid_argument: return "invalid argument";
             case errc::crypto_failure: return "crypto library failure";
+            case errc::store_unavailable: return "session store unavailable";
+            case errc::store_full: return "session store full";
+            case errc::not_found: return "not found";
+            case errc::already_exists: return "already exists";
+            case errc::wrong_type: return "value of another type";
         }
         return "unknown sesh error";
     }

@@ -1,6 +1,5 @@
 // Links the installed sesh and round-trips a token through a codec.
-#include <sesh/csrf.hpp>
-#include <sesh/opaque_token.hpp>
+#include <sesh/sesh.hpp>
 
 #include <cstdio>
 

@@ -26,9 +26,16 @@ TEST(error, too_large_has_its_own_message) { std::set<std::string> s; expect_dis
 TEST(error, invalid_argument_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::invalid_argument, s); }
 TEST(error, crypto_failure_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::crypto_failure, s); }
 
+TEST(error, store_unavailable_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::store_unavailable, s); }
+TEST(error, store_full_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::store_full, s); }
+TEST(error, not_found_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::not_found, s); }
+TEST(error, already_exists_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::already_exists, s); }
+
+TEST(error, wrong_type_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::wrong_type, s); }
+
 TEST(error, all_messages_are_distinct) {
     std::set<std::string> seen;
-    for (int v = static_cast<int>(sesh::errc::malformed); v <= static_cast<int>(sesh::errc::crypto_failure); ++v)
+    for (int v = static_cast<int>(sesh::errc::malformed); v <= static_cast<int>(sesh::errc::wrong_type); ++v)
         expect_distinct_message(static_cast<sesh::errc>(v), seen);
 }
 

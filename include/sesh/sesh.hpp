@@ -1,0 +1,14 @@
+// Everything public in sesh, for callers who prefer one include.
+#pragma once
+
+#include <sesh/authjs_jwt.hpp>
+#include <sesh/clock.hpp>
+#include <sesh/cookie.hpp>
+#include <sesh/csrf.hpp>
+#include <sesh/encoding.hpp>
+#include <sesh/error.hpp>
+#include <sesh/iron.hpp>
+#include <sesh/nextauth_jwt.hpp>
+#include <sesh/opaque_token.hpp>
+#include <sesh/random.hpp>
+#include <sesh/result.hpp>

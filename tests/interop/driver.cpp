@@ -1,0 +1,114 @@
+// Interop driver: answers JSON-lines requests from the Node tests with sesh's codecs, so the npm
+// packages and sesh can exchange tokens in both directions under a clock the test controls.
+//
+// Request (one JSON object per line; "now" is Unix milliseconds, optional):
+//   {"op":"jwt_encode","format":"v4"|"v5","secrets":[…],"salt":"…","max_age":S,"now":MS,"claims":{…}}
+//   {"op":"jwt_decode","format":"v4"|"v5","secrets":[…],"salt":"…","now":MS,"token":"…"}
+//   {"op":"iron_seal","passwords":{"1":"…"},"ttl":S,"now":MS,"data":…}
+//   {"op":"iron_unseal","passwords":{"1":"…"},"ttl":S,"now":MS,"seal":"…"}
+// Reply: {"ok":true,"token"|"claims"|"seal"|"data":…} or {"ok":false,"error":"<sesh error message>"}.
+#include <sesh/authjs_jwt.hpp>
+#include <sesh/iron.hpp>
+#include <sesh/nextauth_jwt.hpp>
+
+#include <iostream>
+#include <string>
+
+#include <boost/json.hpp>
+
+namespace json = boost::json;
+
+namespace {
+
+json::object error_reply(const std::string& why) { return {{"ok", false}, {"error", why}}; }
+json::object error_reply(std::error_code ec) { return error_reply(ec.message()); }
+
+std::vector<std::string> strings(const json::value& v) {
+    std::vector<std::string> out;
+    if (const auto* a = v.if_array())
+        for (const auto& s : *a) out.emplace_back(s.as_string());
+    return out;
+}
+
+std::chrono::seconds seconds_field(const json::object& req, const char* key, std::chrono::seconds fallback) {
+    if (const auto* v = req.if_contains(key)) return std::chrono::seconds(v->to_number<std::int64_t>());
+    return fallback;
+}
+
+json::object jwt(const json::object& req, bool encode, const sesh::clock& clk) {
+    const std::string format = req.contains("format") ? std::string(req.at("format").as_string()) : "v4";
+    const auto secrets = strings(req.at("secrets"));
+    const std::string salt = req.contains("salt") ? std::string(req.at("salt").as_string()) : std::string();
+    if (format == "v4") {
+        sesh::nextauth_jwt_options o;
+        o.secrets = secrets;
+        o.salt = salt;
+        o.max_age = seconds_field(req, "max_age", o.max_age);
+        o.clock = &clk;
+        auto codec = sesh::nextauth_jwt_codec::create(o);
+        if (!codec) return error_reply(codec.error());
+        if (encode) {
+            auto t = codec->encode(req.at("claims").as_object());
+            return t ? json::object{{"ok", true}, {"token", *t}} : error_reply(t.error());
+        }
+        auto c = codec->decode(req.at("token").as_string());
+        return c ? json::object{{"ok", true}, {"claims", *c}} : error_reply(c.error());
+    }
+    sesh::authjs_jwt_options o;
+    o.secrets = secrets;
+    if (req.contains("salt")) o.salt = salt;
+    o.max_age = seconds_field(req, "max_age", o.max_age);
+    o.clock = &clk;
+    auto codec = sesh::authjs_jwt_codec::create(o);
+    if (!codec) return error_reply(codec.error());
+    if (encode) {
+        auto t = codec->encode(req.at("claims").as_object());
+        return t ? json::object{{"ok", true}, {"token", *t}} : error_reply(t.error());
+    }
+    auto c = codec->decode(req.at("token").as_string());
+    return c ? json::object{{"ok", true}, {"claims", *c}} : error_reply(c.error());
+}
+
+json::object iron(const json::object& req, bool seal, const sesh::clock& clk) {
+    sesh::iron_options o;
+    for (const auto& [id, pw] : req.at("passwords").as_object()) o.passwords[std::string(id)] = std::string(pw.as_string());
+    o.ttl = seconds_field(req, "ttl", o.ttl);
+    o.clock = &clk;
+    auto codec = sesh::iron_codec::create(o);
+    if (!codec) return error_reply(codec.error());
+    if (seal) {
+        auto s = codec->seal(req.at("data"));
+        return s ? json::object{{"ok", true}, {"seal", *s}} : error_reply(s.error());
+    }
+    auto d = codec->unseal(req.at("seal").as_string());
+    return d ? json::object{{"ok", true}, {"data", *d}} : error_reply(d.error());
+}
+
+json::object handle(const json::object& req) {
+    sesh::manual_clock clk;
+    if (const auto* now = req.if_contains("now"))
+        clk.set(sesh::clock::time_point(std::chrono::milliseconds(now->to_number<std::int64_t>())));
+    const auto op = req.at("op").as_string();
+    if (op == "jwt_encode") return jwt(req, true, clk);
+    if (op == "jwt_decode") return jwt(req, false, clk);
+    if (op == "iron_seal") return iron(req, true, clk);
+    if (op == "iron_unseal") return iron(req, false, clk);
+    return error_reply("unknown op");
+}
+
+}  // namespace
+
+int main() {
+    std::ios::sync_with_stdio(false);
+    std::string line;
+    while (std::getline(std::cin, line)) {
+        json::object reply;
+        try {
+            reply = handle(json::parse(line).as_object());
+        } catch (const std::exception& e) {
+            // A malformed request is a bug in the test, reported as such rather than a crash.
+            reply = error_reply(std::string("driver: ") + e.what());
+        }
+        std::cout << json::serialize(reply) << '\n' << std::flush;
+    }
+}
