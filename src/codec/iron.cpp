@@ -66,11 +66,26 @@ constexpr unsigned max_json_depth = 1000;
 
 std::size_t base64url_size(std::size_t n) noexcept { return (n * 4 + 2) / 3; }
 
-// A key derived for one seal, wiped when it goes out of scope.
+// PBKDF2-HMAC-SHA1 with one iteration and 32 bytes out (RFC 8018 §5.2), wiped when it goes out
+// of scope. That is T1 || T2[0..12) with Ti = HMAC(password, salt || INT(i)); both blocks share
+// the salt's compression (iron's 64-character salt is exactly one SHA-1 block), so it is done
+// once and the HMAC state copied: two compressions fewer per key than detail::pbkdf2.
 struct derived_key {
     std::array<std::uint8_t, 32> bytes;
     derived_key(const detail::hmac& prf, std::string_view salt) noexcept {
-        detail::pbkdf2(prf, as_bytes(salt), 1, bytes);
+        static constexpr std::uint8_t block_1[4] = {0, 0, 0, 1}, block_2[4] = {0, 0, 0, 2};
+        std::array<std::uint8_t, 20> t1, t2;
+        auto first = prf.begin();
+        first.update(as_bytes(salt));
+        auto second = first;
+        first.update(block_1);
+        first.finish(t1.data());
+        second.update(block_2);
+        second.finish(t2.data());
+        std::copy_n(t1.begin(), 20, bytes.begin());
+        std::copy_n(t2.begin(), 12, bytes.begin() + 20);
+        OPENSSL_cleanse(t1.data(), t1.size());
+        OPENSSL_cleanse(t2.data(), t2.size());
     }
     ~derived_key() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
     derived_key(const derived_key&) = delete;
