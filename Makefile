@@ -18,7 +18,7 @@ build: deps
 
 unit-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DSESH_WERROR=ON -DSESH_SANITIZE=address,undefined -DSESH_BUILD_BENCH=OFF $(CMAKE_FLAGS)
-	cmake --build $(ASAN_BUILD) -j$(JOBS) --target unit_core unit_cookie unit_tokens unit_jwt unit_iron
+	cmake --build $(ASAN_BUILD) -j$(JOBS) --target unit_core unit_cookie unit_tokens unit_jwt unit_iron unit_store unit_session integration_sqlite integration_redis
 	cd $(ASAN_BUILD) && ctest --output-on-failure -L "unit|integration" -j$(JOBS)
 
 test: build unit-asan

@@ -12,3 +12,6 @@
 #include <sesh/opaque_token.hpp>
 #include <sesh/random.hpp>
 #include <sesh/result.hpp>
+#include <sesh/session.hpp>
+#include <sesh/session_manager.hpp>
+#include <sesh/store.hpp>

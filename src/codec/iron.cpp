@@ -19,7 +19,7 @@
 
 #include "codec/iron_json.hpp"
 #include "codec/iron_passwords.hpp"
-#include "codec/iron_random.hpp"
+#include "core/buffered_random.hpp"
 #include "core/crypto.hpp"
 
 namespace sesh {
@@ -258,7 +258,7 @@ result<iron_codec> iron_codec::create(iron_options options) {
     p->skew_ms = options.clock_skew.count() * 1000;
     p->max_seal_bytes = options.max_seal_bytes;
     p->clock = options.clock ? options.clock : &system_clock();
-    // Salts and IVs are public and many: draw them through a buffer (see iron_random.hpp).
+    // Salts and IVs are public and many: draw them through a buffer (see core/buffered_random.hpp).
     const bool system = !options.random || options.random == &system_random();
     p->random = system ? &detail::buffered_system_random() : options.random;
     return iron_codec(std::move(p));

@@ -3,7 +3,7 @@
 
 #include <openssl/crypto.h>
 
-#include "codec/iron_random.hpp"
+#include "core/buffered_random.hpp"
 #include "codec/jwe.hpp"
 #include "core/crypto.hpp"
 

@@ -1,4 +1,4 @@
-// Salts and IVs for iron seals from the system DRBG, drawn a page at a time.
+// System randomness drawn a page at a time, for the many public salts, IVs and ids codecs make.
 #pragma once
 
 #include <sesh/random.hpp>

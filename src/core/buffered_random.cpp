@@ -1,5 +1,5 @@
 // A per-thread buffer in front of the system DRBG, discarded on fork.
-#include "codec/iron_random.hpp"
+#include "core/buffered_random.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,0 +1,114 @@
+// Where server-held sessions live: one abstract `store`, backends built from a URL
+// (`memory:`, `sqlite:PATH`, `redis://HOST:PORT/DB`), as LevelDB's DB::Open builds a DBImpl.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sesh/clock.hpp>
+#include <sesh/result.hpp>
+
+namespace sesh {
+
+/// One server-side session as a store keeps it. The token itself is never stored: `key` is
+/// opaque_token_store_key(token), the SHA-256 of the token in hex.
+struct session_record {
+    std::string key;                   ///< 64 hex characters, SHA-256 of the session token
+    std::string user_id;               ///< empty for an anonymous session
+    std::string data;                  ///< the session data, a JSON object as text
+    clock::time_point created;         ///< when the session was first saved
+    clock::time_point last_seen;       ///< last renewal (written at most once per update_age)
+    clock::time_point idle_expires;    ///< last_seen + idle timeout
+    clock::time_point absolute_expires;///< created + absolute timeout; renewal never moves it
+    std::string address;               ///< client address at creation, for "my devices"
+    std::string user_agent;            ///< client user agent at creation, for "my devices"
+
+    /// The earlier of the two expiries: the record is gone from then on.
+    [[nodiscard]] clock::time_point expires() const noexcept { return std::min(idle_expires, absolute_expires); }
+};
+
+/// Options shared by every backend; each field says which backends read it.
+struct store_options {
+    /// Time source for expiry; null means sesh::system_clock(). Must outlive the store.
+    const sesh::clock* clock = nullptr;
+    /// memory: the most sessions held; creating one more fails with errc::store_full (existing
+    /// sessions are never evicted to make room: that would log people out at random).
+    std::size_t max_sessions = 1'000'000;
+    /// every backend: records whose data is longer are refused with errc::too_large.
+    std::size_t max_data_bytes = 64 * 1024;
+    /// redis: connect and command timeout; past it a call fails with errc::store_unavailable.
+    std::chrono::milliseconds timeout{500};
+    /// redis, sqlite: connections kept open for concurrent callers.
+    std::size_t pool_size = 4;
+    /// sqlite: purge expired rows in the background, this many per batch (0: no background purge).
+    std::size_t purge_batch = 500;
+    /// sqlite: pause between background purge batches.
+    std::chrono::milliseconds purge_interval{1000};
+};
+
+/// Session storage. Every backend is thread-safe: any number of threads may call any method.
+/// Expired records are invisible (get returns nothing) even before they are purged.
+/// Errors common to every call: errc::store_unavailable when the backend cannot be reached
+/// (the store recovers by itself once it is back). A corrupt record reads as absent and is
+/// logged once; it never fails the call.
+class store {
+public:
+    virtual ~store() = default;
+
+    /// The record under `key`, or nothing if absent, expired or corrupt.
+    [[nodiscard]] virtual result<std::optional<session_record>> get(std::string_view key) = 0;
+
+    /// Stores a new record. errc::already_exists if the key is taken, errc::store_full,
+    /// errc::too_large (data over max_data_bytes).
+    [[nodiscard]] virtual result<void> create(const session_record& r) = 0;
+
+    /// Replaces an existing live record. errc::not_found if it is absent or expired: a save that
+    /// races a destroy never brings the session back (the express-session logout race).
+    [[nodiscard]] virtual result<void> update(const session_record& r) = 0;
+
+    /// Sliding renewal: sets last_seen and idle_expires of a live record only if its stored
+    /// last_seen is older than `last_seen` (so concurrent renewals collapse into one write).
+    /// Returns true if this call wrote. errc::not_found if absent.
+    [[nodiscard]] virtual result<bool> touch(std::string_view key, clock::time_point last_seen,
+                                             clock::time_point idle_expires) = 0;
+
+    /// Removes a record; succeeds whether or not it existed.
+    [[nodiscard]] virtual result<void> erase(std::string_view key) = 0;
+
+    /// The live records of a user, oldest first.
+    [[nodiscard]] virtual result<std::vector<session_record>> list_user(std::string_view user_id) = 0;
+
+    /// Removes every record of a user except the one keyed `keep` (none when empty); returns how
+    /// many were removed.
+    [[nodiscard]] virtual result<std::size_t> erase_user(std::string_view user_id, std::string_view keep = {}) = 0;
+
+    /// Revocation for stateless tokens (jwt, iron): deny the token id `jti` until `until`
+    /// (its own expiry; the entry is dropped after).
+    [[nodiscard]] virtual result<void> deny(std::string_view jti, clock::time_point until) = 0;
+
+    /// Revocation for stateless tokens: tokens of `user_id` issued before `t` are invalid.
+    [[nodiscard]] virtual result<void> set_not_before(std::string_view user_id, clock::time_point t) = 0;
+
+    /// True when a stateless token is revoked: its `jti` is denied, or it was issued before its
+    /// user's not-before time. One round trip; `jti` or `user_id` may be empty (not checked).
+    [[nodiscard]] virtual result<bool> revoked(std::string_view jti, std::string_view user_id,
+                                               clock::time_point issued_at) = 0;
+
+    /// Deletes up to `max` expired records now; returns how many. Backends that expire on their
+    /// own (Redis TTLs) may return 0.
+    [[nodiscard]] virtual result<std::size_t> purge_expired(std::size_t max) = 0;
+};
+
+/// Opens a backend from a URL: `memory:`, `sqlite:PATH` (created if missing, parent directory
+/// must exist), `redis://HOST:PORT[/DB]`. errc::invalid_argument for an unknown scheme or a bad
+/// URL; errc::store_unavailable if the backend cannot be opened (e.g. unwritable SQLite file).
+/// A Redis server that is down at open time is not an error: calls fail until it is up.
+[[nodiscard]] result<std::unique_ptr<store>> open_store(std::string_view url, const store_options& options = {});
+
+}  // namespace sesh

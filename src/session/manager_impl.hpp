@@ -1,0 +1,97 @@
+// The session_manager's immutable state and the internal operations its source files share.
+// Internal (not installed).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sesh/cookie.hpp>
+#include <sesh/iron.hpp>
+#include <sesh/nextauth_jwt.hpp>
+#include <sesh/session_manager.hpp>
+
+namespace sesh {
+
+/// Everything create() derives once, so load and save only read it. Immutable; shared by copies
+/// of the manager across threads.
+struct session_manager::impl {
+    sesh::strategy strategy = sesh::strategy::server;
+    std::shared_ptr<sesh::store> store;  ///< null for jwt/iron without revocation
+    std::optional<nextauth_jwt_codec> jwt;
+    std::optional<iron_codec> iron;
+    const sesh::clock* clock = nullptr;
+    random_source* random = nullptr;
+    std::chrono::seconds idle_timeout{};
+    std::chrono::seconds absolute_timeout{};
+    std::chrono::seconds max_age{};
+    std::chrono::seconds update_age{};
+    std::chrono::seconds cookie_max_age{};  ///< max_age, or iron-session's ttl - 60 s for iron
+    std::size_t max_data_bytes = 0;
+    bool chunking = true;
+    /// The session cookie with its final name and every attribute; the value is filled per save.
+    set_cookie cookie;
+};
+
+namespace detail {
+
+/// The steps of load/save/destroy, one group per file; a friend of session.
+struct session_ops {
+    using impl = session_manager::impl;
+
+    // manager_load.cpp
+    /// A valid server cookie's record into `s`; leaves `s` new and stale when there is none.
+    [[nodiscard]] static result<void> load_server(const impl& m, session& s, std::string_view token);
+
+    // manager_load_stateless.cpp
+    /// A jwt or iron cookie's value into `s`; leaves `s` new and stale when it does not open,
+    /// has expired or is revoked. Only store errors fail.
+    [[nodiscard]] static result<void> load_stateless(const impl& m, session& s, std::string_view value);
+
+    // manager_save.cpp
+    [[nodiscard]] static result<std::vector<std::string>> save_server(const impl& m, session& s);
+
+    // manager_save_stateless.cpp
+    [[nodiscard]] static result<std::vector<std::string>> save_stateless(const impl& m, session& s);
+
+    // manager_cookies.cpp
+    /// Set-Cookie values writing `value` under the session cookie name (chunked when allowed),
+    /// and deleting every chunk of the request the new set does not overwrite.
+    [[nodiscard]] static result<std::vector<std::string>> write_cookie(const impl& m, const session& s,
+                                                                       std::string_view value,
+                                                                       std::chrono::seconds max_age);
+    /// Set-Cookie values deleting the cookie and its chunks the request carried; with
+    /// `always_base`, the plain name too even if the request did not carry it.
+    [[nodiscard]] static std::vector<std::string> clear_cookies(const impl& m, const session& s, bool always_base);
+
+    /// The cookie Max-Age for a token written at `now`: the strategy's, but never past the
+    /// session's absolute expiry.
+    [[nodiscard]] static std::chrono::seconds cookie_age(const impl& m, clock::time_point now,
+                                                         clock::time_point absolute_expires) noexcept;
+
+    /// True when the data is over max_data_bytes as JSON.
+    [[nodiscard]] static bool too_large(const impl& m, const session& s);
+
+    /// Turns `s` into what load returns for no (or a bad) cookie, keeping the seen cookies.
+    static void reset_to_new(session& s, bool stale) noexcept;
+};
+
+/// Milliseconds since the Unix epoch (the unit of iron's expiry and of sesh's own claims).
+[[nodiscard]] inline std::int64_t unix_ms(clock::time_point t) noexcept {
+    return std::chrono::floor<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+/// The latest millisecond count a token may carry: the end of year 9999, far inside what a
+/// nanosecond time_point holds, so no claim can overflow it.
+inline constexpr std::int64_t max_unix_ms = 253'402'300'799'999;
+
+/// The time_point of a millisecond count in [0, max_unix_ms].
+[[nodiscard]] inline clock::time_point from_unix_ms(std::int64_t ms) noexcept {
+    return clock::time_point(std::chrono::milliseconds(ms));
+}
+
+}  // namespace detail
+}  // namespace sesh

@@ -1,0 +1,116 @@
+// session_manager::load: the request's Cookie header to a session; the server strategy's
+// store lookup lives here, the stateless codecs in manager_load_stateless.cpp.
+#include <boost/json/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include <sesh/opaque_token.hpp>
+
+#include "session/manager_impl.hpp"
+
+namespace sesh {
+
+namespace json = boost::json;
+
+namespace detail {
+
+void session_ops::reset_to_new(session& s, bool stale) noexcept {
+    s.data_.clear();
+    s.user_id_.clear();
+    s.id_.clear();
+    s.token_.clear();
+    s.created_ = s.last_seen_ = s.idle_expires_ = s.absolute_expires_ = s.token_expires_ = s.expires_ = {};
+    s.is_new_ = true;
+    s.modified_ = false;
+    s.reissue_ = false;
+    s.has_metadata_ = true;
+    s.stale_cookie_ = stale;
+}
+
+result<void> session_ops::load_server(const impl& m, session& s, std::string_view token) {
+    // The shape check spares the store a lookup for junk (and the log a line per bot).
+    if (!is_opaque_token(token)) {
+        spdlog::debug("sesh: malformed {} cookie ignored", m.cookie.name);
+        s.stale_cookie_ = true;
+        return {};
+    }
+    std::string key = opaque_token_store_key(token);
+    auto rec = m.store->get(key);
+    if (!rec) return fail(rec.error());
+    // Unknown, expired or destroyed: an ordinary outcome (an old browser tab), not worth a log.
+    const auto now = m.clock->now();
+    if (!*rec || now >= (*rec)->expires()) {
+        s.stale_cookie_ = true;
+        return {};
+    }
+    session_record& r = **rec;
+    json::parse_options po;
+    po.max_depth = 1000;  // what save accepted, it must read back (Boost.JSON's default is 32)
+    std::error_code ec;
+    json::value v = json::parse(r.data, ec, {}, po);
+    if (ec || !v.is_object()) {
+        spdlog::debug("sesh: session {} has corrupt data, treated as absent", key);
+        s.stale_cookie_ = true;
+        return {};
+    }
+    s.data_ = std::move(v.get_object());
+    s.user_id_ = std::move(r.user_id);
+    s.id_ = std::move(key);
+    s.token_ = token;
+    s.created_ = r.created;
+    s.last_seen_ = r.last_seen;
+    s.idle_expires_ = r.idle_expires;
+    s.absolute_expires_ = r.absolute_expires;
+    s.expires_ = r.expires();
+    s.address_ = std::move(r.address);
+    s.user_agent_ = std::move(r.user_agent);
+    s.is_new_ = false;
+    return {};
+}
+
+}  // namespace detail
+
+result<session> session_manager::load(std::string_view cookie_header, const client_info& client) const {
+    const impl& m = *impl_;
+    session s;
+    const auto fresh = [&]() -> result<session> {
+        s.address_ = client.address;
+        s.user_agent_ = client.user_agent;
+        return std::move(s);
+    };
+    if (cookie_header.empty()) return fresh();
+    auto cookies = parse_cookie_header(cookie_header);
+    // A header past the bound is junk, not a server error: no session, and nothing to clear
+    // since its cookies are unknown.
+    if (!cookies) return fresh();
+
+    const std::string_view name = m.cookie.name;
+    std::optional<std::string_view> plain;
+    for (const cookie& c : *cookies) {
+        if (c.name == name) {
+            s.saw_base_cookie_ = true;
+            plain = c.value;
+        } else if (is_chunk_of(c.name, name)) {
+            s.seen_chunks_.emplace_back(c.name);
+        }
+    }
+    if (!s.saw_base_cookie_ && s.seen_chunks_.empty()) return fresh();
+
+    result<void> r;
+    if (m.strategy == strategy::server) {
+        // Server cookies are never chunked; stray chunks are only something to clear.
+        if (plain)
+            r = detail::session_ops::load_server(m, s, *plain);
+        else
+            s.stale_cookie_ = true;
+    } else if (auto joined = join_chunks(*cookies, name)) {
+        r = detail::session_ops::load_stateless(m, s, *joined);
+    } else {
+        spdlog::debug("sesh: {} chunks do not join (a gap or a duplicate), ignored", name);
+        s.stale_cookie_ = true;
+    }
+    if (!r) return fail(r.error());
+    if (s.is_new_) return fresh();
+    return s;
+}
+
+}  // namespace sesh

@@ -1,0 +1,107 @@
+// Ending sessions: destroy (logout), regenerate (login), and revocation by id, by user, or of
+// every session but the current one; plus "my devices".
+#include <sesh/opaque_token.hpp>
+
+#include "session/manager_impl.hpp"
+
+namespace sesh {
+
+namespace {
+
+// Tokens not valid before this time: whole milliseconds, the precision of sesh's issue-time
+// claims, so a token re-issued in the same instant is not refused by its own revocation.
+clock::time_point not_before_now(const session_manager::impl& m) {
+    return std::chrono::floor<std::chrono::milliseconds>(m.clock->now());
+}
+
+}  // namespace
+
+result<std::vector<std::string>> session_manager::destroy(session& s) const {
+    const impl& m = *impl_;
+    if (m.strategy == strategy::server) {
+        // The record in the store: the old key if regenerate swapped in a token not yet saved.
+        const std::string& key = !s.previous_id_.empty() ? s.previous_id_ : s.id_;
+        if (!s.is_new_ && !key.empty())
+            if (auto e = m.store->erase(key); !e) return fail(e.error());
+    } else if (m.store && !s.is_new_) {
+        // Denied until the token would expire by itself; after that the entry is dead weight.
+        if (!s.previous_id_.empty())
+            if (auto d = m.store->deny(s.previous_id_, s.previous_expires_); !d) return fail(d.error());
+        if (!s.id_.empty() && s.previous_id_ != s.id_)
+            if (auto d = m.store->deny(s.id_, s.token_expires_); !d) return fail(d.error());
+    }
+    // next-auth's signOut clears the session cookie and every chunk the request carried.
+    auto cookies = detail::session_ops::clear_cookies(m, s, true);
+    detail::session_ops::reset_to_new(s, false);
+    s.previous_id_.clear();
+    s.destroyed_ = true;
+    return cookies;
+}
+
+void session_manager::regenerate(session& s) const {
+    const impl& m = *impl_;
+    // A session not stored yet gets a fresh token at its first save anyway.
+    if (s.is_new_ || s.destroyed_) return;
+    if (m.strategy == strategy::server) {
+        if (s.previous_id_.empty()) s.previous_id_ = std::move(s.id_);
+        s.token_ = make_opaque_token(*m.random);
+        s.id_ = opaque_token_store_key(s.token_);
+        return;
+    }
+    // The new token gets a new jti at save; the old one is denied then (with a store).
+    if (m.store && s.previous_id_.empty() && !s.id_.empty()) {
+        s.previous_id_ = s.id_;
+        s.previous_expires_ = s.token_expires_;
+    }
+    // A login starts a new session: the absolute limit counts from here, as for server sessions.
+    const auto now = m.clock->now();
+    s.created_ = now;
+    s.absolute_expires_ = now + m.absolute_timeout;
+    s.reissue_ = true;
+}
+
+result<std::vector<session_info>> session_manager::list(std::string_view user_id) const {
+    const impl& m = *impl_;
+    if (m.strategy != strategy::server || user_id.empty()) return fail(errc::invalid_argument);
+    auto records = m.store->list_user(user_id);
+    if (!records) return fail(records.error());
+    std::vector<session_info> out;
+    out.reserve(records->size());
+    for (auto& r : *records)
+        out.push_back({std::move(r.key), r.created, r.last_seen, r.expires(), std::move(r.address),
+                       std::move(r.user_agent)});
+    return out;
+}
+
+result<void> session_manager::revoke(std::string_view session_id) const {
+    const impl& m = *impl_;
+    if (!m.store || session_id.empty()) return fail(errc::invalid_argument);
+    if (m.strategy == strategy::server) return m.store->erase(session_id);
+    // The jti's token cannot outlive max_age from now: deny it that long.
+    return m.store->deny(session_id, m.clock->now() + m.max_age);
+}
+
+result<std::size_t> session_manager::revoke_user(std::string_view user_id) const {
+    const impl& m = *impl_;
+    if (!m.store || user_id.empty()) return fail(errc::invalid_argument);
+    if (m.strategy == strategy::server) return m.store->erase_user(user_id);
+    if (auto r = m.store->set_not_before(user_id, not_before_now(m)); !r) return fail(r.error());
+    return std::size_t{0};
+}
+
+result<std::size_t> session_manager::revoke_others(session& s) const {
+    const impl& m = *impl_;
+    if (!m.store || s.user_id_.empty()) return fail(errc::invalid_argument);
+    if (m.strategy == strategy::server) {
+        // Keep the record that is stored: regenerate's new key has none until the next save.
+        std::string_view keep;
+        if (!s.is_new_) keep = !s.previous_id_.empty() ? s.previous_id_ : s.id_;
+        return m.store->erase_user(s.user_id_, keep);
+    }
+    if (auto r = m.store->set_not_before(s.user_id_, not_before_now(m)); !r) return fail(r.error());
+    // `s` was issued before now too: its next save must give it a token from now on.
+    s.reissue_ = true;
+    return std::size_t{0};
+}
+
+}  // namespace sesh

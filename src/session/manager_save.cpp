@@ -1,0 +1,114 @@
+// session_manager::save: lazy creation, throttled renewal and token rotation for the server
+// strategy; jwt and iron are in manager_save_stateless.cpp.
+#include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
+
+#include <sesh/opaque_token.hpp>
+
+#include "session/manager_impl.hpp"
+
+namespace sesh {
+
+namespace json = boost::json;
+
+namespace detail {
+
+bool session_ops::too_large(const impl& m, const session& s) {
+    // Counted through a stack buffer, stopping at the limit: no copy of a big session is made
+    // just to refuse it.
+    json::serializer sr;
+    sr.reset(&s.data_);
+    char buf[2048];
+    std::size_t n = 0;
+    while (!sr.done() && n <= m.max_data_bytes) n += sr.read(buf, sizeof buf).size();
+    return n > m.max_data_bytes;
+}
+
+result<std::vector<std::string>> session_ops::save_server(const impl& m, session& s) {
+    const auto now = m.clock->now();
+    store& st = *m.store;
+
+    // A brand-new session, or one whose token regenerate replaced: a new record under a new key.
+    if (s.is_new_ || !s.previous_id_.empty()) {
+        if (s.is_new_ && s.data_.empty() && s.user_id_.empty())
+            return s.stale_cookie_ ? clear_cookies(m, s, false) : std::vector<std::string>{};
+        if (too_large(m, s)) return fail(errc::too_large);
+        if (!s.previous_id_.empty()) {
+            // Regenerated: the old record must still be live, or a logout elsewhere ended this
+            // session and the new record would bring it back.
+            auto old = st.get(s.previous_id_);
+            if (!old) return fail(old.error());
+            if (!*old) return fail(errc::not_found);
+        }
+        std::string token = s.token_.empty() ? make_opaque_token(*m.random) : s.token_;
+        session_record r;
+        r.key = opaque_token_store_key(token);
+        r.user_id = s.user_id_;
+        r.data = json::serialize(s.data_);
+        r.created = now;
+        r.last_seen = now;
+        r.absolute_expires = now + m.absolute_timeout;
+        r.idle_expires = std::min(now + m.idle_timeout, r.absolute_expires);
+        r.address = s.address_;
+        r.user_agent = s.user_agent_;
+        if (auto c = st.create(r); !c) return fail(c.error());
+        if (!s.previous_id_.empty())
+            if (auto e = st.erase(s.previous_id_); !e) return fail(e.error());
+        auto cookies = write_cookie(m, s, token, cookie_age(m, now, r.absolute_expires));
+        if (!cookies) return cookies;
+        s.token_ = std::move(token);
+        s.id_ = std::move(r.key);
+        s.previous_id_.clear();
+        s.created_ = s.last_seen_ = now;
+        s.idle_expires_ = r.idle_expires;
+        s.absolute_expires_ = r.absolute_expires;
+        s.expires_ = r.expires();
+        s.is_new_ = s.modified_ = s.stale_cookie_ = false;
+        return cookies;
+    }
+
+    // Sliding renewal, at most once per update_age (next-auth's updateAge), never past the
+    // absolute expiry.
+    const bool renew = now - s.last_seen_ >= m.update_age;
+    const auto last_seen = renew ? now : s.last_seen_;
+    const auto idle_expires = renew ? std::min(now + m.idle_timeout, s.absolute_expires_) : s.idle_expires_;
+    bool wrote = false;
+    if (s.modified_) {
+        if (too_large(m, s)) return fail(errc::too_large);
+        session_record r;
+        r.key = s.id_;
+        r.user_id = s.user_id_;
+        r.data = json::serialize(s.data_);
+        r.created = s.created_;
+        r.last_seen = last_seen;
+        r.idle_expires = idle_expires;
+        r.absolute_expires = s.absolute_expires_;
+        r.address = s.address_;
+        r.user_agent = s.user_agent_;
+        // update, never create: a record a logout erased stays erased (express-session's race).
+        if (auto u = st.update(r); !u) return fail(u.error());
+        wrote = renew;
+    } else if (renew) {
+        // Conditional: of many requests renewing one session at once, one writes.
+        auto t = st.touch(s.id_, last_seen, idle_expires);
+        if (!t) return fail(t.error());
+        wrote = *t;
+    }
+    s.modified_ = false;
+    if (!wrote) return std::vector<std::string>{};
+    s.last_seen_ = last_seen;
+    s.idle_expires_ = idle_expires;
+    s.expires_ = std::min(idle_expires, s.absolute_expires_);
+    // The record lives on, so the cookie's Max-Age is refreshed with it.
+    return write_cookie(m, s, s.token_, cookie_age(m, now, s.absolute_expires_));
+}
+
+}  // namespace detail
+
+result<std::vector<std::string>> session_manager::save(session& s) const {
+    if (s.destroyed_) return std::vector<std::string>{};
+    if (impl_->strategy == strategy::server) return detail::session_ops::save_server(*impl_, s);
+    return detail::session_ops::save_stateless(*impl_, s);
+}
+
+}  // namespace sesh

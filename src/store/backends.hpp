@@ -1,0 +1,21 @@
+// The constructors of the store backends, for open_store's URL dispatch.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <sesh/store.hpp>
+
+namespace sesh::detail {
+
+/// `memory:`: sharded in-process maps; see memory/memory_store.cpp.
+[[nodiscard]] result<std::unique_ptr<store>> open_memory_store(const store_options& options);
+
+/// `sqlite:PATH`: the embedded default; see sqlite/sqlite_store.cpp.
+[[nodiscard]] result<std::unique_ptr<store>> open_sqlite_store(const std::string& path, const store_options& options);
+
+/// `redis://HOST:PORT/DB`: see redis/redis_store.cpp.
+[[nodiscard]] result<std::unique_ptr<store>> open_redis_store(const std::string& host, int port, int db,
+                                                              const store_options& options);
+
+}  // namespace sesh::detail

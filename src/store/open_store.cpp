@@ -1,0 +1,46 @@
+// open_store: picks a backend from the URL's scheme and hands it the rest.
+#include <sesh/store.hpp>
+
+#include <charconv>
+
+#include "store/backends.hpp"
+
+namespace sesh {
+namespace {
+
+bool parse_int(std::string_view s, int& out) {
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && p == s.data() + s.size();
+}
+
+// redis://HOST[:PORT][/DB]; no credentials in the URL (they would end up in logs and `ps`).
+result<std::unique_ptr<store>> open_redis(std::string_view rest, const store_options& options) {
+    int db = 0, port = 6379;
+    if (auto slash = rest.find('/'); slash != std::string_view::npos) {
+        if (!parse_int(rest.substr(slash + 1), db) || db < 0) return fail(errc::invalid_argument);
+        rest = rest.substr(0, slash);
+    }
+    if (rest.find('@') != std::string_view::npos) return fail(errc::invalid_argument);
+    if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
+        if (!parse_int(rest.substr(colon + 1), port) || port <= 0 || port > 65535) return fail(errc::invalid_argument);
+        rest = rest.substr(0, colon);
+    }
+    if (rest.empty()) return fail(errc::invalid_argument);
+    return detail::open_redis_store(std::string(rest), port, db, options);
+}
+
+}  // namespace
+
+result<std::unique_ptr<store>> open_store(std::string_view url, const store_options& options) {
+    if (url == "memory:" || url == "memory://") return detail::open_memory_store(options);
+    if (url.starts_with("sqlite:")) {
+        std::string_view path = url.substr(7);
+        if (path.starts_with("//")) path.remove_prefix(2);
+        if (path.empty()) return fail(errc::invalid_argument);
+        return detail::open_sqlite_store(std::string(path), options);
+    }
+    if (url.starts_with("redis://")) return open_redis(url.substr(8), options);
+    return fail(errc::invalid_argument);
+}
+
+}  // namespace sesh

@@ -1,0 +1,251 @@
+// `sqlite:PATH`, the embedded default store: WAL, one group-committing writer and a few readers
+// with kept statements, conditional writes, and a background purge of expired rows.
+#include <sesh/store.hpp>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdint>
+#include <limits>
+#include <mutex>
+#include <stop_token>
+#include <thread>
+
+#include "store/backends.hpp"
+#include "store/sqlite/sqlite_pool.hpp"
+#include "store/sqlite/sqlite_rows.hpp"
+
+namespace sesh::detail {
+namespace {
+
+// A purge batch that came back full means more rows are waiting: the next one runs after this
+// short pause instead of a whole interval, so purging keeps up with heavy churn while saves still
+// get the writer between batches.
+constexpr std::chrono::milliseconds purge_catch_up_pause{10};
+
+// Steps a write statement once: the rows it changed, or errc::store_unavailable (logged).
+result<int> step_write(sqlite_connection& c, sqlite_use& q, std::string_view what) {
+    if (const int rc = q.step(); rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, what));
+    return sqlite3_changes(c.db());
+}
+
+std::int64_t clamp_count(std::size_t n) noexcept {
+    return static_cast<std::int64_t>(std::min<std::size_t>(n, std::numeric_limits<std::int64_t>::max()));
+}
+
+class sqlite_store final : public store {
+public:
+    sqlite_store(std::unique_ptr<sqlite_pool> pool, const store_options& options)
+        : clock_(options.clock ? *options.clock : system_clock()), options_(options), pool_(std::move(pool)) {
+        if (options_.purge_batch > 0) purger_ = std::jthread([this](std::stop_token stop) { purge_loop(stop); });
+    }
+
+    ~sqlite_store() override {
+        // Joined before the pool closes: the purge thread uses the writer.
+        purger_.request_stop();
+        if (purger_.joinable()) purger_.join();
+    }
+
+    result<std::optional<session_record>> get(std::string_view key) override {
+        auto c = pool_->reader();
+        sqlite_use q(c->statement(sqlite_query::get));
+        q.bind(1, key);
+        q.bind(2, now_ms());
+        const int rc = q.step();
+        if (rc == SQLITE_DONE) return std::nullopt;
+        if (rc != SQLITE_ROW) return fail(sqlite_failure(c->db(), rc, "get"));
+        return read_record(q.get());
+    }
+
+    result<void> create(const session_record& r) override {
+        if (r.data.size() > options_.max_data_bytes) return fail(errc::too_large);
+        const std::int64_t now = now_ms();
+        return pool_->writer().write([&](sqlite_connection& c) -> result<void> {
+            sqlite_use q(c.statement(sqlite_query::create));
+            bind_record(q, r);
+            q.bind(11, now);
+            auto changed = step_write(c, q, "create");
+            if (!changed) return fail(changed.error());
+            // The upsert writes nothing when the key belongs to a live row.
+            if (*changed == 0) return fail(errc::already_exists);
+            return {};
+        });
+    }
+
+    result<void> update(const session_record& r) override {
+        if (r.data.size() > options_.max_data_bytes) return fail(errc::too_large);
+        const std::int64_t now = now_ms();
+        return pool_->writer().write([&](sqlite_connection& c) -> result<void> {
+            sqlite_use q(c.statement(sqlite_query::update));
+            bind_record(q, r);
+            q.bind(11, now);
+            auto changed = step_write(c, q, "update");
+            if (!changed) return fail(changed.error());
+            if (*changed == 0) return fail(errc::not_found);
+            return {};
+        });
+    }
+
+    result<bool> touch(std::string_view key, clock::time_point last_seen, clock::time_point idle_expires) override {
+        const std::int64_t now = now_ms();
+        return pool_->writer().write([&](sqlite_connection& c) -> result<bool> {
+            {
+                sqlite_use q(c.statement(sqlite_query::touch));
+                q.bind(1, key);
+                q.bind(2, to_unix_ms(last_seen));
+                q.bind(3, to_unix_ms(idle_expires));
+                q.bind(4, now);
+                auto changed = step_write(c, q, "touch");
+                if (!changed) return fail(changed.error());
+                if (*changed == 1) return true;
+            }
+            // Nothing written: renewed already by someone else, or gone. Still the writer's turn,
+            // so no other write slips between the two statements.
+            sqlite_use q(c.statement(sqlite_query::is_live));
+            q.bind(1, key);
+            q.bind(2, now);
+            const int rc = q.step();
+            if (rc == SQLITE_ROW) return false;
+            if (rc == SQLITE_DONE) return fail(errc::not_found);
+            return fail(sqlite_failure(c.db(), rc, "touch"));
+        });
+    }
+
+    result<void> erase(std::string_view key) override {
+        return pool_->writer().write([&](sqlite_connection& c) -> result<void> {
+            sqlite_use q(c.statement(sqlite_query::erase));
+            q.bind(1, key);
+            auto changed = step_write(c, q, "erase");
+            if (!changed) return fail(changed.error());
+            return {};
+        });
+    }
+
+    // Anonymous sessions (empty user id) belong to no user: list_user("") and erase_user("") see
+    // none of them rather than every anonymous visitor (as the memory store).
+    result<std::vector<session_record>> list_user(std::string_view user_id) override {
+        if (user_id.empty()) return std::vector<session_record>{};
+        auto c = pool_->reader();
+        sqlite_use q(c->statement(sqlite_query::list_user));
+        q.bind(1, user_id);
+        q.bind(2, now_ms());
+        std::vector<session_record> out;
+        for (;;) {
+            const int rc = q.step();
+            if (rc == SQLITE_DONE) return out;
+            if (rc != SQLITE_ROW) return fail(sqlite_failure(c->db(), rc, "list_user"));
+            if (auto r = read_record(q.get())) out.push_back(std::move(*r));
+        }
+    }
+
+    result<std::size_t> erase_user(std::string_view user_id, std::string_view keep) override {
+        if (user_id.empty()) return 0;
+        const std::int64_t now = now_ms();
+        return pool_->writer().write([&](sqlite_connection& c) -> result<std::size_t> {
+            sqlite_use q(c.statement(sqlite_query::erase_user));
+            q.bind(1, user_id);
+            q.bind(2, keep);
+            q.bind(3, now);
+            auto changed = step_write(c, q, "erase_user");
+            if (!changed) return fail(changed.error());
+            return static_cast<std::size_t>(*changed);
+        });
+    }
+
+    // An empty jti or a denial already over matches no token: nothing to keep.
+    result<void> deny(std::string_view jti, clock::time_point until) override {
+        if (jti.empty() || to_unix_ms(until) <= now_ms()) return {};
+        return pool_->writer().write([&](sqlite_connection& c) -> result<void> {
+            sqlite_use q(c.statement(sqlite_query::deny));
+            q.bind(1, jti);
+            q.bind(2, to_unix_ms(until));
+            auto changed = step_write(c, q, "deny");
+            if (!changed) return fail(changed.error());
+            return {};
+        });
+    }
+
+    result<void> set_not_before(std::string_view user_id, clock::time_point t) override {
+        if (user_id.empty()) return {};
+        return pool_->writer().write([&](sqlite_connection& c) -> result<void> {
+            sqlite_use q(c.statement(sqlite_query::set_not_before));
+            q.bind(1, user_id);
+            q.bind(2, to_unix_ms(t));
+            auto changed = step_write(c, q, "set_not_before");
+            if (!changed) return fail(changed.error());
+            return {};
+        });
+    }
+
+    result<bool> revoked(std::string_view jti, std::string_view user_id, clock::time_point issued_at) override {
+        auto c = pool_->reader();
+        sqlite_use q(c->statement(sqlite_query::revoked));
+        q.bind(1, jti);
+        q.bind(2, user_id);
+        q.bind(3, to_unix_ms(issued_at));
+        q.bind(4, now_ms());
+        if (const int rc = q.step(); rc != SQLITE_ROW) return fail(sqlite_failure(c->db(), rc, "revoked"));
+        return sqlite3_column_int(q.get(), 0) != 0;
+    }
+
+    // The count is of session records; expired deny-list entries go in the same call, up to the
+    // same bound, uncounted.
+    result<std::size_t> purge_expired(std::size_t max) override {
+        if (max == 0) return 0;
+        const std::int64_t now = now_ms();
+        return pool_->writer().write([&](sqlite_connection& c) -> result<std::size_t> {
+            std::size_t purged = 0;
+            {
+                sqlite_use q(c.statement(sqlite_query::purge_sessions));
+                q.bind(1, now);
+                q.bind(2, clamp_count(max));
+                auto changed = step_write(c, q, "purge");
+                if (!changed) return fail(changed.error());
+                purged = static_cast<std::size_t>(*changed);
+            }
+            sqlite_use q(c.statement(sqlite_query::purge_denied));
+            q.bind(1, now);
+            q.bind(2, clamp_count(max));
+            auto changed = step_write(c, q, "purge");
+            if (!changed) return fail(changed.error());
+            return purged;
+        });
+    }
+
+private:
+    std::int64_t now_ms() const noexcept { return to_unix_ms(clock_.now()); }
+
+    // One small batch per interval keeps each turn at the writer short; errors are logged by the
+    // call and retried next time (the file may be back by then).
+    void purge_loop(std::stop_token stop) {
+        std::mutex m;
+        std::condition_variable_any wake;
+        std::chrono::milliseconds pause = options_.purge_interval;
+        std::unique_lock lock(m);
+        for (;;) {
+            // Nothing notifies `wake`: it only sleeps until the pause ends or stop is requested.
+            wake.wait_for(lock, stop, pause, [] { return false; });
+            if (stop.stop_requested()) return;
+            const auto purged = purge_expired(options_.purge_batch);
+            pause = purged && *purged == options_.purge_batch ? purge_catch_up_pause : options_.purge_interval;
+        }
+    }
+
+    const sesh::clock& clock_;
+    const store_options options_;
+    std::unique_ptr<sqlite_pool> pool_;
+    std::jthread purger_;  // last: stopped (in the destructor) while everything it uses is alive
+};
+
+}  // namespace
+
+result<std::unique_ptr<store>> open_sqlite_store(const std::string& path, const store_options& options) {
+    // A zero interval would spin the purge thread on the writer lock.
+    if (options.purge_batch > 0 && options.purge_interval <= std::chrono::milliseconds::zero())
+        return fail(errc::invalid_argument);
+    // store_options::timeout bounds a call waiting on the file lock another process holds.
+    auto pool = sqlite_pool::open(path, options.pool_size, options.timeout);
+    if (!pool) return fail(pool.error());
+    return std::unique_ptr<store>(std::make_unique<sqlite_store>(std::move(*pool), options));
+}
+
+}  // namespace sesh::detail

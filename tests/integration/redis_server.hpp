@@ -1,0 +1,88 @@
+// Test helper: a real redis-server on 127.0.0.1, and a raw client to look at what a store wrote.
+// The server runs on a free port in its own temporary directory without persistence; it can be
+// killed, frozen and restarted on the same port, and it is always stopped with the helper.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <hiredis/hiredis.h>
+
+namespace sesh::test {
+
+/// Frees a reply tree.
+struct raw_reply_deleter {
+    void operator()(redisReply* r) const noexcept { freeReplyObject(r); }
+};
+/// A reply from raw_redis, null when the connection failed.
+using raw_reply = std::unique_ptr<redisReply, raw_reply_deleter>;
+
+/// A plain hiredis connection to one database, independent of the store under test.
+class raw_redis {
+public:
+    /// Connects to 127.0.0.1:`port` and SELECTs `db`; ok() tells whether that worked.
+    raw_redis(int port, int db = 0);
+    ~raw_redis();
+    raw_redis(const raw_redis&) = delete;
+    raw_redis& operator=(const raw_redis&) = delete;
+
+    /// True when connected.
+    [[nodiscard]] bool ok() const noexcept;
+    /// Runs one command given as binary-safe arguments; null on a transport error.
+    raw_reply run(const std::vector<std::string>& args);
+    /// Runs a command expected to answer an integer (PTTL, EXISTS, DBSIZE …); -1000 otherwise.
+    long long integer(const std::vector<std::string>& args);
+    /// Runs a command expected to answer a string or status (GET, TYPE …); "<nil>" or
+    /// "<error: …>" otherwise.
+    std::string text(const std::vector<std::string>& args);
+
+private:
+    redisContext* ctx_ = nullptr;
+};
+
+/// One redis-server child process. Not thread-safe; use it from the test's thread.
+class redis_server {
+public:
+    /// Picks a free loopback port and makes a temporary directory; does not start the server.
+    redis_server();
+    /// Kills the server (if running) and removes the directory.
+    ~redis_server();
+    redis_server(const redis_server&) = delete;
+    redis_server& operator=(const redis_server&) = delete;
+
+    /// Starts the server on port() and waits until it answers PING (up to 10 s). On the first
+    /// start a port taken meanwhile by someone else is replaced by another free one; later
+    /// starts reuse the port. False if it did not come up (its log is printed to stderr).
+    bool start();
+    /// Kills the server with SIGKILL and reaps it: the outage of a crash, not a clean shutdown.
+    void kill();
+    /// Freezes the server (SIGSTOP): connections stay open but nothing answers.
+    void pause();
+    /// Thaws a paused server (SIGCONT).
+    void resume();
+
+    /// True while the child process exists (running or paused).
+    [[nodiscard]] bool running() const noexcept { return pid_ > 0; }
+    /// The loopback TCP port.
+    [[nodiscard]] int port() const noexcept { return port_; }
+    /// `redis://127.0.0.1:PORT/DB`.
+    [[nodiscard]] std::string url(int db = 0) const;
+
+private:
+    bool spawn();
+    bool wait_ready();
+
+    int port_ = 0;
+    pid_t pid_ = -1;
+    bool started_once_ = false;
+    std::string dir_;
+};
+
+/// A loopback TCP port that nothing listens on right now.
+[[nodiscard]] int free_loopback_port();
+
+}  // namespace sesh::test

@@ -1,0 +1,157 @@
+// open_store's URL dispatch: each scheme reaches its backend, and malformed URLs are refused.
+#include <sesh/store.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+sesh::session_record sample(std::string key) {
+    sesh::session_record r;
+    r.key = std::move(key);
+    r.user_id = "u1";
+    r.data = R"({"n":1})";
+    r.created = r.last_seen = std::chrono::system_clock::now();
+    r.idle_expires = r.created + 30min;
+    r.absolute_expires = r.created + 24h;
+    return r;
+}
+
+/// A fresh directory under the system temp dir, removed with everything in it at the end.
+class temp_dir {
+public:
+    temp_dir() : path_(fs::temp_directory_path() / ("sesh-open-store-" + std::to_string(::getpid()) + "-" +
+                                                    std::to_string(counter_++))) {
+        fs::remove_all(path_);
+        fs::create_directories(path_);
+    }
+    ~temp_dir() {
+        std::error_code ec;
+        fs::remove_all(path_, ec);
+    }
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+    [[nodiscard]] const fs::path& path() const { return path_; }
+
+private:
+    static inline int counter_ = 0;
+    fs::path path_;
+};
+
+void expect_working(sesh::store& s) {
+    const auto r = sample("k1");
+    ASSERT_TRUE(s.create(r));
+    auto got = s.get("k1");
+    ASSERT_TRUE(got) << got.error().message();
+    ASSERT_TRUE(got->has_value());
+    EXPECT_EQ((*got)->data, r.data);
+}
+
+TEST(open_store, memory_url_opens_a_working_store) {
+    for (const char* url : {"memory:", "memory://"}) {
+        auto s = sesh::open_store(url);
+        ASSERT_TRUE(s) << url << ": " << s.error().message();
+        expect_working(**s);
+    }
+}
+
+TEST(open_store, memory_stores_are_separate) {
+    auto a = sesh::open_store("memory:");
+    auto b = sesh::open_store("memory:");
+    ASSERT_TRUE(a && b);
+    ASSERT_TRUE((*a)->create(sample("k1")));
+    EXPECT_FALSE((*b)->get("k1").value().has_value());
+}
+
+TEST(open_store, sqlite_url_creates_the_file) {
+    temp_dir dir;
+    const fs::path file = dir.path() / "sesh.db";
+    {
+        auto s = sesh::open_store("sqlite:" + file.string());
+        ASSERT_TRUE(s) << s.error().message();
+        expect_working(**s);
+    }
+    EXPECT_TRUE(fs::exists(file));
+    // The data outlives the store object: a second open sees it.
+    auto again = sesh::open_store("sqlite:" + file.string());
+    ASSERT_TRUE(again) << again.error().message();
+    auto got = (*again)->get("k1");
+    ASSERT_TRUE(got);
+    EXPECT_TRUE(got->has_value());
+}
+
+TEST(open_store, sqlite_url_takes_a_double_slash_form) {
+    temp_dir dir;
+    const fs::path file = dir.path() / "slashes.db";  // absolute, so sqlite:// + /tmp/… = sqlite:///tmp/…
+    auto s = sesh::open_store("sqlite://" + file.string());
+    ASSERT_TRUE(s) << s.error().message();
+    expect_working(**s);
+    EXPECT_TRUE(fs::exists(file));
+}
+
+TEST(open_store, sqlite_in_a_missing_directory_is_unavailable) {
+    temp_dir dir;
+    auto s = sesh::open_store("sqlite:" + (dir.path() / "missing" / "sesh.db").string());
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error(), sesh::errc::store_unavailable);
+}
+
+TEST(open_store, redis_url_opens_while_nothing_listens_and_calls_fail_within_the_timeout) {
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    sesh::store_options o;
+    o.timeout = 200ms;
+    auto s = sesh::open_store("redis://127.0.0.1:1/0", o);
+    ASSERT_TRUE(s) << s.error().message();
+    const auto start = std::chrono::steady_clock::now();
+    auto got = (*s)->get("k1");
+    const auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_FALSE(got);
+    EXPECT_EQ(got.error(), sesh::errc::store_unavailable);
+    EXPECT_LT(took, o.timeout + 1s);  // the contract is "no hang"; the margin is for a loaded machine
+    auto created = (*s)->create(sample("k1"));
+    ASSERT_FALSE(created);
+    EXPECT_EQ(created.error(), sesh::errc::store_unavailable);
+    auto revoked = (*s)->revoked("jti", "u1", std::chrono::system_clock::now());
+    ASSERT_FALSE(revoked);
+    EXPECT_EQ(revoked.error(), sesh::errc::store_unavailable);
+}
+
+TEST(open_store, redis_url_without_port_or_db_is_accepted) {
+    sesh::store_options o;
+    o.timeout = 100ms;
+    for (const char* url : {"redis://127.0.0.1", "redis://127.0.0.1:1", "redis://localhost:1/15"}) {
+        auto s = sesh::open_store(url, o);
+        EXPECT_TRUE(s) << url << ": " << (s ? "" : s.error().message());
+    }
+}
+
+TEST(open_store, refuses_unknown_schemes_and_malformed_urls) {
+    for (const char* url : {"", "memory", "memory:x", "Memory:", "mem:", "http://127.0.0.1/", "postgres://127.0.0.1/",
+                            "sqlite", "sqlite:", "sqlite://", "redis:", "redis://", "redis:///0", "redis://:6379",
+                            "redis://127.0.0.1:", "redis://127.0.0.1:0", "redis://127.0.0.1:65536",
+                            "redis://127.0.0.1:-1", "redis://127.0.0.1:port", "redis://127.0.0.1:6379x",
+                            "redis://127.0.0.1:6379/", "redis://127.0.0.1:6379/x", "redis://127.0.0.1:6379/-1"}) {
+        auto s = sesh::open_store(url);
+        ASSERT_FALSE(s) << "accepted: " << url;
+        EXPECT_EQ(s.error(), sesh::errc::invalid_argument) << url;
+    }
+}
+
+TEST(open_store, refuses_credentials_in_a_redis_url) {
+    // A password in the URL ends up in logs and `ps`; it must come from elsewhere.
+    for (const char* url : {"redis://user:secret@127.0.0.1:6379/0", "redis://:secret@127.0.0.1:6379",
+                            "redis://secret@127.0.0.1"}) {
+        auto s = sesh::open_store(url);
+        ASSERT_FALSE(s) << "accepted: " << url;
+        EXPECT_EQ(s.error(), sesh::errc::invalid_argument) << url;
+    }
+}
+
+}  // namespace
