@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test unit-asan run bench-micro clean
+.PHONY: all deps build test unit-asan run bench-micro bench-store clean
 
 all: build
 
@@ -31,6 +31,9 @@ run: build
 
 bench-micro: build
 	bench/micro/run.sh $(BUILD)
+
+bench-store: build
+	bench/micro/store_run.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

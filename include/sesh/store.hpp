@@ -42,7 +42,8 @@ struct store_options {
     std::size_t max_sessions = 1'000'000;
     /// every backend: records whose data is longer are refused with errc::too_large.
     std::size_t max_data_bytes = 64 * 1024;
-    /// redis: connect and command timeout; past it a call fails with errc::store_unavailable.
+    /// redis: connect and command timeout; sqlite: busy timeout. Past it a call fails with
+    /// errc::store_unavailable.
     std::chrono::milliseconds timeout{500};
     /// redis, sqlite: connections kept open for concurrent callers.
     std::size_t pool_size = 4;
