@@ -35,31 +35,15 @@ std::chrono::seconds seconds_field(const json::object& req, const char* key, std
     return fallback;
 }
 
-json::object jwt(const json::object& req, bool encode, const sesh::clock& clk) {
-    const std::string format = req.contains("format") ? std::string(req.at("format").as_string()) : "v4";
-    const auto secrets = strings(req.at("secrets"));
-    const std::string salt = req.contains("salt") ? std::string(req.at("salt").as_string()) : std::string();
-    if (format == "v4") {
-        sesh::nextauth_jwt_options o;
-        o.secrets = secrets;
-        o.salt = salt;
-        o.max_age = seconds_field(req, "max_age", o.max_age);
-        o.clock = &clk;
-        auto codec = sesh::nextauth_jwt_codec::create(o);
-        if (!codec) return error_reply(codec.error());
-        if (encode) {
-            auto t = codec->encode(req.at("claims").as_object());
-            return t ? json::object{{"ok", true}, {"token", *t}} : error_reply(t.error());
-        }
-        auto c = codec->decode(req.at("token").as_string());
-        return c ? json::object{{"ok", true}, {"claims", *c}} : error_reply(c.error());
-    }
-    sesh::authjs_jwt_options o;
-    o.secrets = secrets;
-    if (req.contains("salt")) o.salt = salt;
+// Both JWT codecs take the same options fields and answer the same calls; only the types differ.
+template <class Codec, class Options>
+json::object run_jwt(const json::object& req, bool encode, const sesh::clock& clk) {
+    Options o;
+    o.secrets = strings(req.at("secrets"));
+    if (const auto* salt = req.if_contains("salt")) o.salt = std::string(salt->as_string());
     o.max_age = seconds_field(req, "max_age", o.max_age);
     o.clock = &clk;
-    auto codec = sesh::authjs_jwt_codec::create(o);
+    auto codec = Codec::create(o);
     if (!codec) return error_reply(codec.error());
     if (encode) {
         auto t = codec->encode(req.at("claims").as_object());
@@ -67,6 +51,13 @@ json::object jwt(const json::object& req, bool encode, const sesh::clock& clk) {
     }
     auto c = codec->decode(req.at("token").as_string());
     return c ? json::object{{"ok", true}, {"claims", *c}} : error_reply(c.error());
+}
+
+json::object jwt(const json::object& req, bool encode, const sesh::clock& clk) {
+    const auto* format = req.if_contains("format");
+    if (!format || format->as_string() == "v4")
+        return run_jwt<sesh::nextauth_jwt_codec, sesh::nextauth_jwt_options>(req, encode, clk);
+    return run_jwt<sesh::authjs_jwt_codec, sesh::authjs_jwt_options>(req, encode, clk);
 }
 
 json::object iron(const json::object& req, bool seal, const sesh::clock& clk) {
