@@ -4,6 +4,9 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
+# Every GoogleTest executable: they run again under ASan + UBSan.
+ASAN_TARGETS = unit_core unit_cookie unit_tokens unit_jwt unit_iron unit_store unit_session unit_auth unit_http \
+               integration_sqlite integration_redis integration_auth integration_http
 
 .PHONY: all deps build test unit-asan run bench-micro bench-store clean
 
@@ -18,16 +21,15 @@ build: deps
 
 unit-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DSESH_WERROR=ON -DSESH_SANITIZE=address,undefined -DSESH_BUILD_BENCH=OFF $(CMAKE_FLAGS)
-	cmake --build $(ASAN_BUILD) -j$(JOBS) --target unit_core unit_cookie unit_tokens unit_jwt unit_iron unit_store unit_session integration_sqlite integration_redis
+	cmake --build $(ASAN_BUILD) -j$(JOBS) --target $(ASAN_TARGETS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -L "unit|integration" -j$(JOBS)
 
 test: build unit-asan
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
+# seshd on http://127.0.0.1:3000 with SQLite in ./data (SESH_* variables override, see README).
 run: build
-	@echo "make run will start seshd on http://127.0.0.1:3000 with the SQLite store;"
-	@echo "seshd is not built yet (issue 4). Today sesh is a library and the sesh CLI: $(BUILD)/apps/sesh/sesh --help"
-	@exit 1
+	$(BUILD)/apps/seshd/seshd
 
 bench-micro: build
 	bench/micro/run.sh $(BUILD)

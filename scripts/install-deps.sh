@@ -8,7 +8,8 @@ packages=(
   g++ make cmake pkg-config
   libssl-dev libboost1.81-dev libboost-json1.81-dev libexpected-dev libcli11-dev
   libsqlite3-dev libhiredis-dev libspdlog-dev redis-server
-  libgtest-dev libbenchmark-dev
+  libboost-url1.81-dev libsodium-dev
+  libgtest-dev libbenchmark-dev chromium
   nodejs npm
 )
 

@@ -13,23 +13,28 @@ bool parse_int(std::string_view s, int& out) {
     return ec == std::errc() && p == s.data() + s.size();
 }
 
-// redis://HOST[:PORT][/DB]; no credentials in the URL (they would end up in logs and `ps`).
-result<std::unique_ptr<store>> open_redis(std::string_view rest, const store_options& options) {
-    int db = 0, port = 6379;
+}  // namespace
+
+namespace detail {
+
+result<redis_address> parse_redis_url(std::string_view rest) {
+    redis_address out;
     if (auto slash = rest.find('/'); slash != std::string_view::npos) {
-        if (!parse_int(rest.substr(slash + 1), db) || db < 0) return fail(errc::invalid_argument);
+        if (!parse_int(rest.substr(slash + 1), out.db) || out.db < 0) return fail(errc::invalid_argument);
         rest = rest.substr(0, slash);
     }
     if (rest.find('@') != std::string_view::npos) return fail(errc::invalid_argument);
     if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-        if (!parse_int(rest.substr(colon + 1), port) || port <= 0 || port > 65535) return fail(errc::invalid_argument);
+        if (!parse_int(rest.substr(colon + 1), out.port) || out.port <= 0 || out.port > 65535)
+            return fail(errc::invalid_argument);
         rest = rest.substr(0, colon);
     }
     if (rest.empty()) return fail(errc::invalid_argument);
-    return detail::open_redis_store(std::string(rest), port, db, options);
+    out.host = rest;
+    return out;
 }
 
-}  // namespace
+}  // namespace detail
 
 result<std::unique_ptr<store>> open_store(std::string_view url, const store_options& options) {
     if (url == "memory:" || url == "memory://") return detail::open_memory_store(options);
@@ -39,7 +44,11 @@ result<std::unique_ptr<store>> open_store(std::string_view url, const store_opti
         if (path.empty()) return fail(errc::invalid_argument);
         return detail::open_sqlite_store(std::string(path), options);
     }
-    if (url.starts_with("redis://")) return open_redis(url.substr(8), options);
+    if (url.starts_with("redis://")) {
+        auto a = detail::parse_redis_url(url.substr(8));
+        if (!a) return fail(a.error());
+        return detail::open_redis_store(a->host, a->port, a->db, options);
+    }
     return fail(errc::invalid_argument);
 }
 

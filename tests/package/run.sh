@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the built project (cmake --install) into a scratch prefix, then configures, builds and
-# runs tests/package against it through find_package(sesh). Usage: run.sh SOURCE_DIR BUILD_DIR WORK_DIR
+# runs tests/package against it through find_package(sesh); then builds examples/protected_api the
+# same way and checks, over loopback, that require_session guards its route.
+# Usage: run.sh SOURCE_DIR BUILD_DIR WORK_DIR
 set -euo pipefail
 src=$1 build=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
@@ -8,3 +10,25 @@ cmake --install "$build" --prefix "$work/prefix" >/dev/null
 cmake -S "$src/tests/package" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/build" >/dev/null
 "$work/build/consumer"
+
+cmake -S "$src/examples/protected_api" -B "$work/example" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/example" -j2 >/dev/null
+"$work/example/protected_api" > "$work/example.port" &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [[ -s $work/example.port ]] && break; sleep 0.05; done
+port=$(cat "$work/example.port")
+node --input-type=module -e "
+const base = 'http://127.0.0.1:$port';
+const check = (ok, what) => { if (!ok) { console.error('example: ' + what); process.exit(1); } };
+let r = await fetch(base + '/api/secret');
+check(r.status === 401, 'no session must be 401, got ' + r.status);
+r = await fetch(base + '/login', { method: 'POST', body: 'ada' });
+const cookie = r.headers.get('set-cookie').split(';')[0];
+r = await fetch(base + '/api/secret', { headers: { cookie } });
+check(r.status === 200 && (await r.json()).user === 'ada', 'signed-in session must reach the route');
+r = await fetch(base + '/logout', { method: 'POST', headers: { cookie } });
+r = await fetch(base + '/api/secret', { headers: { cookie } });
+check(r.status === 401, 'after logout the cookie must be no session');
+console.log('example: require_session guards /api/secret');
+"

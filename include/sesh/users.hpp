@@ -1,0 +1,69 @@
+// Accounts: the users who sign in, kept in the same database as the sessions (SQLite, Redis or
+// memory), behind one abstract `user_store` built from the same URL as the session store.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sesh/clock.hpp>
+#include <sesh/random.hpp>
+#include <sesh/result.hpp>
+#include <sesh/store.hpp>
+
+namespace sesh {
+
+/// One account.
+struct user {
+    std::string id;             ///< stable, opaque: 32 hex characters (16 random bytes); the session's user id
+    std::string name;           ///< login name, unique, stored lower-case (see is_valid_user_name)
+    std::string email;          ///< optional; empty when not given
+    std::string password_hash;  ///< hash_password's argon2id string; never logged
+    clock::time_point created;
+    clock::time_point password_changed;
+};
+
+/// True for a login name sesh accepts: 1 to 64 characters of [a-z0-9._-], starting with a letter
+/// or digit. Callers lower-case what a person typed first (normalize_user_name).
+[[nodiscard]] bool is_valid_user_name(std::string_view name) noexcept;
+/// `name` in ASCII lower case, surrounding spaces removed: the form stored and looked up.
+[[nodiscard]] std::string normalize_user_name(std::string_view name);
+/// True for an e-mail address sesh accepts: empty, or `local@domain` with no spaces or control
+/// characters, a dot in the domain, at most 254 bytes. (Deliverability is not checked.)
+[[nodiscard]] bool is_valid_email(std::string_view email) noexcept;
+/// A new user id: 16 random bytes as 32 lower-case hex characters.
+[[nodiscard]] std::string make_user_id(random_source& random = system_random());
+
+/// Account storage. Every backend is thread-safe. Errors common to every call:
+/// errc::store_unavailable when the database cannot be reached (recovers by itself).
+class user_store {
+public:
+    virtual ~user_store() = default;
+    /// The user with this (normalized) name, or nothing.
+    [[nodiscard]] virtual result<std::optional<user>> find_by_name(std::string_view name) = 0;
+    /// The user with this id, or nothing.
+    [[nodiscard]] virtual result<std::optional<user>> find_by_id(std::string_view id) = 0;
+    /// Adds a user. errc::already_exists when the name (or id) is taken; errc::invalid_argument
+    /// for an invalid name or email or an empty id or hash.
+    [[nodiscard]] virtual result<void> create(const user& u) = 0;
+    /// Replaces the password hash of user `id` and sets password_changed to `changed`.
+    /// errc::not_found when there is no such user.
+    [[nodiscard]] virtual result<void> set_password(std::string_view id, std::string_view hash,
+                                                    clock::time_point changed) = 0;
+    /// Removes user `id`; succeeds whether or not it existed. (Its sessions are the caller's
+    /// business: session_manager::revoke_user.)
+    [[nodiscard]] virtual result<void> erase(std::string_view id) = 0;
+    /// Every user, ordered by name.
+    [[nodiscard]] virtual result<std::vector<user>> list() = 0;
+};
+
+/// Opens the user store that lives beside the session store of the same URL: `memory:` (its
+/// own, process-local), `sqlite:PATH` (a `users` table in the same file; the file is created if
+/// missing), `redis://HOST:PORT[/DB]` (keys under `sesh:user:`). Same errors as open_store.
+/// Only store_options::timeout and pool_size are read.
+[[nodiscard]] result<std::unique_ptr<user_store>> open_user_store(std::string_view url,
+                                                                  const store_options& options = {});
+
+}  // namespace sesh

@@ -1,0 +1,68 @@
+// `memory:` user store: process-local accounts in a map, for tests and single-process demos.
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include <sesh/error.hpp>
+
+#include "auth/user_backends.hpp"
+
+namespace sesh::detail {
+namespace {
+
+class memory_user_store final : public user_store {
+public:
+    result<std::optional<user>> find_by_name(std::string_view name) override {
+        std::lock_guard lock(mutex_);
+        auto it = by_name_.find(std::string(name));
+        if (it == by_name_.end()) return std::nullopt;
+        return users_.at(it->second);
+    }
+    result<std::optional<user>> find_by_id(std::string_view id) override {
+        std::lock_guard lock(mutex_);
+        auto it = users_.find(std::string(id));
+        if (it == users_.end()) return std::nullopt;
+        return it->second;
+    }
+    result<void> create(const user& u) override {
+        if (!user_is_well_formed(u)) return fail(errc::invalid_argument);
+        std::lock_guard lock(mutex_);
+        if (by_name_.contains(u.name) || users_.contains(u.id)) return fail(errc::already_exists);
+        users_.emplace(u.id, u);
+        by_name_.emplace(u.name, u.id);
+        return {};
+    }
+    result<void> set_password(std::string_view id, std::string_view hash, clock::time_point changed) override {
+        std::lock_guard lock(mutex_);
+        auto it = users_.find(std::string(id));
+        if (it == users_.end()) return fail(errc::not_found);
+        it->second.password_hash = hash;
+        it->second.password_changed = changed;
+        return {};
+    }
+    result<void> erase(std::string_view id) override {
+        std::lock_guard lock(mutex_);
+        auto it = users_.find(std::string(id));
+        if (it == users_.end()) return {};
+        by_name_.erase(it->second.name);
+        users_.erase(it);
+        return {};
+    }
+    result<std::vector<user>> list() override {
+        std::lock_guard lock(mutex_);
+        std::vector<user> out;
+        for (const auto& [name, id] : by_name_) out.push_back(users_.at(id));
+        return out;
+    }
+
+private:
+    std::mutex mutex_;
+    std::map<std::string, user> users_;          // by id
+    std::map<std::string, std::string> by_name_;  // name -> id, ordered for list()
+};
+
+}  // namespace
+
+std::unique_ptr<user_store> make_memory_user_store() { return std::make_unique<memory_user_store>(); }
+
+}  // namespace sesh::detail

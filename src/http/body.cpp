@@ -1,0 +1,97 @@
+// JSON and form bodies, parsed without exceptions.
+#include <sesh/http/body.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/parse_options.hpp>
+
+#include <sesh/error.hpp>
+
+namespace sesh::http {
+namespace {
+
+int hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+bool valid_utf8(std::string_view s) noexcept {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (len == 0 || i + len > s.size()) return false;
+        for (std::size_t k = 1; k < len; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+        i += len;
+    }
+    return true;
+}
+
+std::optional<std::string> decode_component(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '+') {
+            out += ' ';
+        } else if (s[i] == '%') {
+            if (i + 2 >= s.size()) return std::nullopt;
+            const int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+            if (hi < 0 || lo < 0) return std::nullopt;
+            out += static_cast<char>(hi * 16 + lo);
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    if (!valid_utf8(out)) return std::nullopt;
+    return out;
+}
+
+}  // namespace
+
+result<boost::json::object> parse_json_object(std::string_view body) {
+    boost::json::parse_options opts;
+    opts.max_depth = 32;
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(body, ec, {}, opts);
+    if (ec || !v.is_object()) return fail(errc::malformed);
+    return std::move(v.as_object());
+}
+
+result<form> parse_form(std::string_view text) {
+    form out;
+    while (!text.empty()) {
+        const auto amp = text.find('&');
+        const std::string_view pair = text.substr(0, amp);
+        text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
+        if (pair.empty()) continue;
+        const auto eq = pair.find('=');
+        auto name = decode_component(pair.substr(0, eq));
+        auto value = decode_component(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+        if (!name || !value) return fail(errc::malformed);
+        out.emplace_back(std::move(*name), std::move(*value));
+    }
+    return out;
+}
+
+std::optional<std::string_view> form_value(const form& f, std::string_view name) noexcept {
+    for (const auto& [n, v] : f)
+        if (n == name) return std::string_view(v);
+    return std::nullopt;
+}
+
+bool content_type_is(std::string_view content_type, std::string_view mime) noexcept {
+    const auto semi = content_type.find(';');
+    std::string_view t = content_type.substr(0, semi);
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+    if (t.size() != mime.size()) return false;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+        if (lower(t[i]) != lower(mime[i])) return false;
+    }
+    return true;
+}
+
+}  // namespace sesh::http

@@ -1,0 +1,61 @@
+// The per-request context: lazy cookie parsing and session loading.
+#include <sesh/http/context.hpp>
+
+namespace sesh::http {
+
+context::context(const request& req, const session_manager& sessions, http::metrics& m, std::string client_address,
+                 boost::asio::any_io_executor blocking)
+    : req_(req), sessions_(sessions), metrics_(m), client_address_(std::move(client_address)),
+      blocking_(std::move(blocking)) {
+    const std::string_view target(req_.target().data(), req_.target().size());
+    const auto q = target.find('?');
+    path_ = target.substr(0, q);
+    if (q != std::string_view::npos) query_ = target.substr(q + 1);
+}
+
+std::string_view context::header(field f) const noexcept {
+    auto it = req_.find(f);
+    if (it == req_.end()) return {};
+    return std::string_view(it->value().data(), it->value().size());
+}
+
+const std::vector<cookie>& context::cookies() {
+    if (!cookies_) {
+        // Clients may split cookies over several Cookie headers (HTTP/2 gateways do): join them.
+        for (auto it = req_.find(field::cookie); it != req_.end() && it->name() == field::cookie; ++it) {
+            if (!cookie_header_.empty()) cookie_header_ += "; ";
+            cookie_header_.append(it->value().data(), it->value().size());
+        }
+        auto parsed = parse_cookie_header(cookie_header_);
+        cookies_ = parsed ? std::move(*parsed) : std::vector<cookie>{};
+    }
+    return *cookies_;
+}
+
+result<sesh::session*> context::session() {
+    if (session_) return &*session_;
+    (void)cookies();  // fills cookie_header_
+    auto s = sessions_.load(cookie_header_, {client_address_, header(field::user_agent)});
+    if (!s) {
+        metrics_.store_error();
+        return fail(s.error());
+    }
+    session_.emplace(std::move(*s));
+    return &*session_;
+}
+
+result<void> context::destroy_session() {
+    auto s = session();
+    if (!s) return fail(s.error());
+    const bool had_user = !(*s)->user_id().empty() || !(*s)->is_new();
+    auto cleared = sessions_.destroy(**s);
+    if (!cleared) {
+        metrics_.store_error();
+        return fail(cleared.error());
+    }
+    for (auto& c : *cleared) set_cookies_.push_back(std::move(c));
+    if (had_user) metrics_.session_destroyed();
+    return {};
+}
+
+}  // namespace sesh::http

@@ -1,0 +1,141 @@
+// The listener, the I/O threads and the graceful stop.
+#include <sesh/http/server.hpp>
+
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "http/server_state.hpp"
+
+namespace sesh::http {
+
+using namespace detail;
+
+struct server::impl {
+    server_state st;
+    tcp::acceptor acceptor{st.ioc};
+    asio::signal_set signals{st.ioc};
+    std::atomic<bool> stop_requested{false};
+
+    impl(server_options o, router r, const session_manager& s, metrics& m) : st(std::move(o), std::move(r), s, m) {}
+
+    asio::awaitable<void> accept_loop() {
+        for (;;) {
+            // A named tuple, not a structured binding: GCC 12 can destroy the socket of
+            // `auto [ec, socket] = co_await …` twice (its executor's strand with it).
+            std::tuple<boost::system::error_code, tcp::socket> accepted =
+                co_await acceptor.async_accept(asio::make_strand(st.ioc), use_tuple);
+            auto& ec = std::get<0>(accepted);
+            auto& socket = std::get<1>(accepted);
+            if (ec) {
+                if (!acceptor.is_open() || st.stopping) co_return;
+                // EMFILE and friends: wait a moment instead of spinning on the error.
+                spdlog::warn("accept failed: {}", ec.message());
+                asio::steady_timer t(st.ioc, std::chrono::milliseconds(50));
+                co_await t.async_wait(use_tuple);
+                continue;
+            }
+            socket.set_option(tcp::no_delay(true), ec);
+            auto executor = socket.get_executor();
+            if (st.open_connections.fetch_add(1, std::memory_order_relaxed) >= st.options.max_connections) {
+                st.open_connections.fetch_sub(1, std::memory_order_relaxed);
+                asio::co_spawn(executor, refuse_connection(std::move(socket)), asio::detached);
+                continue;
+            }
+            asio::co_spawn(executor, serve_connection(st, std::move(socket)), [](std::exception_ptr e) {
+                if (!e) return;
+                try {
+                    std::rethrow_exception(e);
+                } catch (const std::exception& ex) {
+                    spdlog::error("connection failed: {}", ex.what());
+                }
+            });
+        }
+    }
+
+    // Runs on the io_context: refuse new connections, wake idle ones, cut the rest after the grace.
+    void begin_stop() {
+        st.stopping = true;
+        boost::system::error_code ec;
+        acceptor.close(ec);
+        signals.cancel(ec);
+        {
+            std::lock_guard lock(st.live_mutex);
+            for (connection_entry* e : st.live) {
+                asio::post(e->strand, [this, e] {
+                    std::lock_guard inner(st.live_mutex);
+                    if (st.live.contains(e) && e->idle) e->stream->cancel();
+                });
+            }
+        }
+        asio::co_spawn(st.ioc, watch_grace(), asio::detached);
+    }
+
+    asio::awaitable<void> watch_grace() {
+        const auto deadline = std::chrono::steady_clock::now() + st.options.shutdown_grace;
+        asio::steady_timer t(st.ioc);
+        while (st.open_connections.load() > 0) {
+            if (std::chrono::steady_clock::now() >= deadline) {
+                spdlog::warn("shutdown grace over: cutting {} connection(s)", st.open_connections.load());
+                st.ioc.stop();
+                co_return;
+            }
+            t.expires_after(std::chrono::milliseconds(20));
+            co_await t.async_wait(use_tuple);
+        }
+    }
+};
+
+server::server(server_options options, router routes, const session_manager& sessions, metrics& m)
+    : impl_(std::make_unique<impl>(std::move(options), std::move(routes), sessions, m)) {}
+
+server::~server() {
+    impl_->st.blocking.stop();
+    impl_->st.blocking.join();
+}
+
+result<void> server::listen() {
+    boost::system::error_code ec;
+    const auto addr = asio::ip::make_address(impl_->st.options.address, ec);
+    if (ec) return tl::unexpected(std::error_code(ec));
+    const tcp::endpoint ep(addr, impl_->st.options.port);
+    auto& a = impl_->acceptor;
+    if (a.open(ep.protocol(), ec); ec) return tl::unexpected(std::error_code(ec));
+    if (a.set_option(asio::socket_base::reuse_address(true), ec); ec) return tl::unexpected(std::error_code(ec));
+    if (a.bind(ep, ec); ec) return tl::unexpected(std::error_code(ec));
+    if (a.listen(asio::socket_base::max_listen_connections, ec); ec) return tl::unexpected(std::error_code(ec));
+    return {};
+}
+
+std::uint16_t server::port() const noexcept {
+    boost::system::error_code ec;
+    const auto ep = impl_->acceptor.local_endpoint(ec);
+    return ec ? 0 : ep.port();
+}
+
+void server::run() {
+    auto& im = *impl_;
+    asio::co_spawn(im.st.ioc, im.accept_loop(), asio::detached);
+    if (im.st.options.handle_signals) {
+        im.signals.add(SIGINT);
+        im.signals.add(SIGTERM);
+        im.signals.async_wait([this](const boost::system::error_code& ec, int sig) {
+            if (ec) return;
+            spdlog::info("signal {}: stopping gracefully", sig);
+            stop();
+        });
+    }
+    unsigned n = im.st.options.threads != 0 ? im.st.options.threads : std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::thread> threads;
+    for (unsigned i = 1; i < n; ++i) threads.emplace_back([&im] { im.st.ioc.run(); });
+    im.st.ioc.run();
+    for (auto& t : threads) t.join();
+}
+
+void server::stop() {
+    if (impl_->stop_requested.exchange(true)) return;
+    asio::post(impl_->st.ioc, [this] { impl_->begin_stop(); });
+}
+
+}  // namespace sesh::http

@@ -1,0 +1,113 @@
+// The account API: sign-up, my sessions, revoking them, and changing the password.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <sesh/http/body.hpp>
+#include <sesh/http/middleware.hpp>
+
+#include "seshd/app.hpp"
+
+namespace sesh::seshd {
+namespace {
+
+using boost::json::object;
+using http::status;
+
+http::response store_down() { return http::json_error(status::service_unavailable, "Session store unavailable"); }
+
+// As the guides' JSON routes: application/json only (the CSRF defence, see guide_api.cpp).
+std::optional<object> json_body(http::context& ctx, http::response& refusal) {
+    if (!http::content_type_is(ctx.header(http::field::content_type), "application/json")) {
+        refusal = http::json_error(status::unsupported_media_type, "Content-Type must be application/json");
+        return std::nullopt;
+    }
+    auto body = http::parse_json_object(ctx.req().body());
+    if (!body) {
+        refusal = http::json_error(status::bad_request, "Body must be a JSON object");
+        return std::nullopt;
+    }
+    return std::move(*body);
+}
+
+std::string_view string_field(const object& o, std::string_view k) {
+    const auto* v = o.if_contains(k);
+    return v && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
+}
+
+}  // namespace
+
+void add_account_routes(http::router& r, app& a) {
+    r.add(http::verb::post, "/api/signup", [&a](http::context& ctx) -> http::awaitable<http::response> {
+        http::response refusal;
+        auto body = json_body(ctx, refusal);
+        if (!body) co_return refusal;
+        const auto result = co_await sign_up(ctx, a, string_field(*body, "username"), string_field(*body, "password"),
+                                             string_field(*body, "email"));
+        if (result.status != status::created) co_return http::json_error(result.status, result.error);
+        co_return http::json_response(status::created, object{{"message", "Account created"}});
+    });
+
+    r.add(http::verb::get, "/api/sessions", http::require_session([&a](http::context& ctx) -> http::awaitable<http::response> {
+        const session& s = **ctx.session();
+        boost::json::array out;
+        if (a.config.strategy == strategy::server) {
+            auto list = a.sessions.list(s.user_id());
+            if (!list) co_return store_down();
+            for (const auto& d : *list)
+                out.push_back(object{{"id", d.id}, {"current", d.id == s.id()}, {"userAgent", d.user_agent},
+                                     {"address", d.address}, {"created", iso8601_ms(d.created)},
+                                     {"lastSeen", iso8601_ms(d.last_seen)}, {"expires", iso8601_ms(d.expires)}});
+        }
+        co_return http::json_response(status::ok, object{{"sessions", std::move(out)}});
+    }));
+
+    // {"id": "<session id>"} ends one of my sessions; {"others": true} all but this one.
+    r.add(http::verb::post, "/api/sessions/revoke", http::require_session([&a](http::context& ctx) -> http::awaitable<http::response> {
+        http::response refusal;
+        auto body = json_body(ctx, refusal);
+        if (!body) co_return refusal;
+        session& s = **ctx.session();
+        if (const auto* others = body->if_contains("others"); others && others->is_bool() && others->as_bool()) {
+            auto n = a.sessions.revoke_others(s);
+            if (!n) co_return store_down();
+            co_return http::json_response(status::ok, object{{"revoked", *n}});
+        }
+        const auto id = string_field(*body, "id");
+        if (id.empty() || a.config.strategy != strategy::server)
+            co_return http::json_error(status::bad_request, "Give {\"id\": …} of one of your sessions, or {\"others\": true}");
+        auto mine = a.sessions.list(s.user_id());
+        if (!mine) co_return store_down();
+        for (const auto& d : *mine) {
+            if (d.id != id) continue;
+            if (!a.sessions.revoke(d.id)) co_return store_down();
+            co_return http::json_response(status::ok, object{{"revoked", 1}});
+        }
+        co_return http::json_error(status::not_found, "No such session");
+    }));
+
+    // A password change ends every other session of the user (ASVS 3.3.3).
+    r.add(http::verb::post, "/api/password", http::require_session([&a](http::context& ctx) -> http::awaitable<http::response> {
+        http::response refusal;
+        auto body = json_body(ctx, refusal);
+        if (!body) co_return refusal;
+        session& s = **ctx.session();
+        const std::string current(string_field(*body, "currentPassword"));
+        const std::string next(string_field(*body, "newPassword"));
+        if (!is_acceptable_password(next)) co_return http::json_error(status::bad_request, "Password: 12 to 128 characters.");
+        auto u = a.users->find_by_id(s.user_id());
+        if (!u) co_return store_down();
+        if (!*u) co_return http::json_error(status::unauthorized, "Not authenticated");
+        const std::string hash = (*u)->password_hash;
+        const password_params params = a.config.password;
+        const bool ok = co_await http::offload(ctx, [&] { return verify_password(hash, current); });
+        if (!ok) co_return http::json_error(status::forbidden, "Current password is wrong");
+        auto fresh = co_await http::offload(ctx, [&] { return hash_password(next, params); });
+        if (!fresh) co_return store_down();
+        if (!a.users->set_password((*u)->id, *fresh, system_clock().now())) co_return store_down();
+        auto ended = a.sessions.revoke_others(s);
+        if (!ended) co_return store_down();
+        co_return http::json_response(status::ok, object{{"message", "Password changed"}, {"revoked", *ended}});
+    }));
+}
+
+}  // namespace sesh::seshd

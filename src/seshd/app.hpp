@@ -1,0 +1,94 @@
+// seshd's application: the services every handler shares, and the routes it serves.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string_view>
+#include <string>
+
+#include <sesh/http/context.hpp>
+#include <sesh/http/metrics.hpp>
+#include <sesh/http/router.hpp>
+#include <sesh/login_throttle.hpp>
+#include <sesh/password.hpp>
+#include <sesh/session_manager.hpp>
+#include <sesh/users.hpp>
+
+#include "seshd/config.hpp"
+
+namespace sesh::seshd {
+
+/// Shared, long-lived services; built once at start-up, read by every request. Thread-safe.
+struct app {
+    seshd::config config;
+    std::shared_ptr<sesh::store> store;
+    std::shared_ptr<user_store> users;
+    session_manager sessions;
+    login_throttle throttle;
+    http::metrics metrics;
+    /// True when public_url is https: Secure cookies and the __Secure-/__Host- names.
+    bool secure_cookies = false;
+    /// next-auth's cookie names for this origin (with prefixes on https).
+    std::string csrf_cookie;          ///< next-auth.csrf-token / __Host-next-auth.csrf-token
+    std::string callback_url_cookie;  ///< next-auth.callback-url / __Secure-next-auth.callback-url
+};
+
+/// How a sign-in attempt ended.
+enum class login_outcome {
+    ok,           ///< signed in: the session has a new token, the user id and profile data
+    invalid,      ///< unknown name or wrong password (one answer for both: no enumeration)
+    throttled,    ///< too many recent failures for this account or address; see retry_after
+    unavailable,  ///< the store could not be reached (answer 503)
+};
+struct login_result {
+    login_outcome outcome = login_outcome::invalid;
+    std::chrono::milliseconds retry_after{0};  ///< throttled: how long to wait
+};
+
+/// Checks `name` and `password` and on success signs the request's session in. In order: the
+/// throttle (per normalized name and client address); the user lookup; argon2id verification
+/// off the I/O threads (verify_dummy_password for an unknown name, so both failures take the same
+/// time); a rehash when the parameters changed; then start_user_session. Records failures and
+/// successes in the throttle and metrics; logs the name and address, never the password.
+[[nodiscard]] http::awaitable<login_result> sign_in(http::context& ctx, app& a, std::string_view name,
+                                                    std::string_view password);
+/// Signs the request's session in as `u`: session_manager::regenerate (no fixation), the user id,
+/// and the profile data every strategy carries: `name`, `email` (null when empty) and `picture`
+/// (null) — next-auth's default JWT claims, so a next-auth app reading a jwt-strategy cookie sees
+/// the same user. Errors: store_unavailable.
+[[nodiscard]] result<void> start_user_session(http::context& ctx, const user& u);
+
+/// What a sign-up attempt came to.
+struct signup_result {
+    http::status status = http::status::created;  ///< 201, 400 (invalid input), 409 (name taken), 503
+    std::string error;                            ///< for people; empty on success
+};
+/// Validates and creates an account (argon2id off the I/O threads), then signs the request's
+/// session in as the new user. `name` is normalized first.
+[[nodiscard]] http::awaitable<signup_result> sign_up(http::context& ctx, app& a, std::string_view name,
+                                                     std::string_view password, std::string_view email);
+
+/// The CSRF token for forms and /api/auth/csrf: the token of the request's valid next-auth CSRF
+/// cookie, or a new one whose cookie (HttpOnly, SameSite=Lax, `__Host-` on https) is queued on ctx.
+[[nodiscard]] std::string csrf_token_for(http::context& ctx, const app& a);
+/// True when `submitted` matches the request's CSRF cookie (double submit, constant-time).
+[[nodiscard]] bool csrf_ok(http::context& ctx, const app& a, std::string_view submitted);
+
+/// Routes of each area, registered on `r`; each lives in its own file.
+void add_nextauth_routes(http::router& r, app& a);  // /api/auth/* (nextauth_api.cpp)
+void add_guide_routes(http::router& r, app& a);     // /api/login, /api/logout, /api/profile, /api/hello, /api/user
+void add_account_routes(http::router& r, app& a);   // /api/signup, /api/sessions, /api/password
+void add_page_routes(http::router& r, app& a);      // /, /login, /signup, /profile, /cart, /preferences, /sessions
+void add_asset_routes(http::router& r, app& a);     // /static/* (web/, embedded), /healthz, /metrics
+
+/// Opens the stores and builds the session manager for `c` (already finished by finish_config).
+/// Returns a message for the operator on failure (bad store URL, unopenable database…).
+[[nodiscard]] tl::expected<std::unique_ptr<app>, std::string> make_app(config c);
+
+/// A time as next-auth writes `expires`: ISO 8601 in UTC with milliseconds and `Z`.
+[[nodiscard]] std::string iso8601_ms(clock::time_point t);
+
+/// Every route of seshd.
+[[nodiscard]] http::router make_router(app& a);
+
+}  // namespace sesh::seshd

@@ -1,0 +1,59 @@
+// Signing a request in: throttle, lookup, argon2id off the I/O threads, rotation.
+#include <spdlog/spdlog.h>
+
+#include <sesh/error.hpp>
+
+#include "seshd/app.hpp"
+
+namespace sesh::seshd {
+
+http::awaitable<login_result> sign_in(http::context& ctx, app& a, std::string_view typed_name,
+                                      std::string_view typed_password) {
+    const std::string name = normalize_user_name(typed_name);
+    const std::string address(ctx.client_address());
+    if (const auto wait = a.throttle.retry_after(name, address); wait.count() > 0) {
+        a.metrics.login_failure();
+        spdlog::info("login throttled for {} from {}", name, address);
+        co_return login_result{login_outcome::throttled, wait};
+    }
+    auto found = a.users->find_by_name(name);
+    if (!found) {
+        a.metrics.store_error();
+        co_return login_result{login_outcome::unavailable};
+    }
+    const password_params params = a.config.password;
+    const std::string password(typed_password);
+    const std::string hash = *found ? (*found)->password_hash : std::string();
+    // An unknown name costs the same argon2id work as a wrong password: no enumeration by time.
+    const bool ok = co_await http::offload(ctx, [&] {
+        return *found ? verify_password(hash, password) : verify_dummy_password(password, params);
+    });
+    if (!ok) {
+        a.throttle.record_failure(name, address);
+        a.metrics.login_failure();
+        spdlog::info("login failed for {} from {}", name, address);
+        co_return login_result{login_outcome::invalid};
+    }
+    const user& u = **found;
+    if (password_needs_rehash(hash, params)) {
+        auto fresh = co_await http::offload(ctx, [&] { return hash_password(password, params); });
+        if (fresh) (void)a.users->set_password(u.id, *fresh, u.password_changed);
+    }
+    a.throttle.record_success(name);
+    if (!start_user_session(ctx, u)) co_return login_result{login_outcome::unavailable};
+    spdlog::info("login for {} from {}", name, address);
+    co_return login_result{login_outcome::ok};
+}
+
+result<void> start_user_session(http::context& ctx, const user& u) {
+    auto s = ctx.session();
+    if (!s) return fail(s.error());
+    ctx.sessions().regenerate(**s);  // a new token at login: no session fixation
+    (*s)->set_user_id(u.id);
+    (*s)->set("name", boost::json::string(u.name));
+    (*s)->set("email", u.email.empty() ? boost::json::value(nullptr) : boost::json::value(u.email));
+    (*s)->set("picture", nullptr);
+    return {};
+}
+
+}  // namespace sesh::seshd

@@ -1,0 +1,175 @@
+// next-auth 4.24's REST API at /api/auth, as next-auth/react calls it: session, csrf, providers,
+// signin, callback/credentials, signout, error. Shapes, status codes and cookie names follow
+// next-auth's core/routes and next/index.js (json=true answers {url} instead of redirecting).
+#include <boost/json/object.hpp>
+
+#include <sesh/http/body.hpp>
+
+#include "seshd/app.hpp"
+#include "seshd/callback_url.hpp"
+#include "seshd/page_layout.hpp"
+
+namespace sesh::seshd {
+namespace {
+
+using boost::json::object;
+using http::status;
+
+constexpr std::string_view base_path = "/api/auth";
+
+std::string base_url(const app& a) { return a.config.public_url + std::string(base_path); }
+
+// next-auth's session JSON: {user: {name, email, image}, expires} or {} when signed out.
+http::response session_json(const session* s) {
+    object body;
+    if (s != nullptr && !s->user_id().empty()) {
+        auto field = [&](std::string_view k) {
+            const auto* v = s->data().if_contains(k);
+            return v ? *v : boost::json::value(nullptr);
+        };
+        body["user"] = object{{"name", field("name")}, {"email", field("email")}, {"image", field("picture")}};
+        body["expires"] = iso8601_ms(s->expires());
+    }
+    auto res = http::json_response(status::ok, body);
+    res.set(http::field::cache_control, "private, no-cache, no-store");
+    res.set(http::field::pragma, "no-cache");
+    res.set(http::field::expires, "0");
+    return res;
+}
+
+// next-auth answers a redirect as 302, or as {url} when the form said json=true.
+http::response redirect_or_json(std::string_view url, bool json, status json_status = status::ok) {
+    if (json) return http::json_response(json_status, object{{"url", url}});
+    return http::redirect(url);
+}
+
+struct form_post {
+    http::form fields;
+    bool json = false;
+    std::string_view get(std::string_view name) const { return http::form_value(fields, name).value_or(""); }
+};
+
+std::optional<form_post> read_form(const http::context& ctx) {
+    auto f = http::parse_form(ctx.req().body());
+    if (!f) return std::nullopt;
+    form_post p{std::move(*f)};
+    p.json = p.get("json") == "true";
+    return p;
+}
+
+// The callback URL of a sign-in or sign-out: the form's, else the callback-url cookie's, else the
+// site; only relative or same-origin ones.
+std::string callback_url(http::context& ctx, const app& a, const form_post& p) {
+    std::string_view wanted = p.get("callbackUrl");
+    if (wanted.empty())
+        if (auto c = find_cookie(ctx.cookies(), a.callback_url_cookie)) wanted = *c;
+    return safe_callback_url(wanted, a.config.public_url, a.config.public_url);
+}
+
+void remember_callback_url(http::context& ctx, const app& a, const std::string& url) {
+    set_cookie c;
+    c.name = a.callback_url_cookie;
+    c.value = http::url_encode(url);
+    c.secure = a.secure_cookies;
+    if (auto header = serialize(c)) ctx.add_set_cookie(std::move(*header));
+}
+
+http::response store_down() { return http::json_error(status::service_unavailable, "Session store unavailable"); }
+
+}  // namespace
+
+void add_nextauth_routes(http::router& r, app& a) {
+    r.add(http::verb::get, "/api/auth/session", [](http::context& ctx) -> http::awaitable<http::response> {
+        auto s = ctx.session();
+        if (!s) co_return store_down();
+        co_return session_json(*s);
+    });
+
+    // update(): next-auth/react posts {csrfToken, data}. seshd applies a new display name
+    // (data.name or data.user.name); a bad CSRF token gets next-auth's 400 {}.
+    r.add(http::verb::post, "/api/auth/session", [&a](http::context& ctx) -> http::awaitable<http::response> {
+        auto body = http::parse_json_object(ctx.req().body());
+        const auto* token = body ? body->if_contains("csrfToken") : nullptr;
+        if (!token || !token->is_string() || !csrf_ok(ctx, a, token->as_string()))
+            co_return http::json_response(status::bad_request, object{});
+        auto s = ctx.session();
+        if (!s) co_return store_down();
+        if ((*s)->user_id().empty()) co_return session_json(*s);
+        if (const auto* data = body->if_contains("data"); data && data->is_object()) {
+            const auto& d = data->as_object();
+            const boost::json::value* name = d.if_contains("name");
+            if (const auto* u = d.if_contains("user"); !name && u && u->is_object()) name = u->as_object().if_contains("name");
+            if (name && name->is_string() && !name->as_string().empty() && name->as_string().size() <= 128)
+                (*s)->set("name", *name);
+        }
+        co_return session_json(*s);
+    });
+
+    r.add(http::verb::get, "/api/auth/csrf", [&a](http::context& ctx) -> http::awaitable<http::response> {
+        auto res = http::json_response(status::ok, object{{"csrfToken", csrf_token_for(ctx, a)}});
+        res.set(http::field::cache_control, "private, no-cache, no-store");
+        co_return res;
+    });
+
+    r.add(http::verb::get, "/api/auth/providers", [&a](http::context&) -> http::awaitable<http::response> {
+        const std::string base = base_url(a);
+        co_return http::json_response(
+            status::ok, object{{"credentials", object{{"id", "credentials"},
+                                                      {"name", "Credentials"},
+                                                      {"type", "credentials"},
+                                                      {"signinUrl", base + "/signin/credentials"},
+                                                      {"callbackUrl", base + "/callback/credentials"}}}});
+    });
+
+    auto signin_page = [&a](http::context& ctx) -> http::awaitable<http::response> {
+        auto q = http::parse_form(ctx.query());
+        const std::string cb = safe_local_path(q ? http::form_value(*q, "callbackUrl").value_or("") : "",
+                                               a.config.public_url, "/");
+        const bool csrf_error = q && http::form_value(*q, "csrf").has_value();
+        const bool cred_error = q && http::form_value(*q, "error").has_value();
+        co_return render_login_page(ctx, a, cb, csrf_error ? "Your form expired, please try again."
+                                               : cred_error ? "Invalid username or password." : "",
+                                    status::ok, base_url(a) + "/callback/credentials");
+    };
+    r.add(http::verb::get, "/api/auth/signin", signin_page);
+    r.add(http::verb::get, "/api/auth/signin/credentials", signin_page);
+
+    r.add(http::verb::post, "/api/auth/callback/credentials", [&a](http::context& ctx) -> http::awaitable<http::response> {
+        auto p = read_form(ctx);
+        if (!p) co_return http::json_error(status::bad_request, "Body must be a form");
+        if (!csrf_ok(ctx, a, p->get("csrfToken"))) co_return redirect_or_json(base_url(a) + "/signin?csrf=true", p->json);
+        const std::string target = callback_url(ctx, a, *p);
+        const auto result = co_await sign_in(ctx, a, p->get("username"), p->get("password"));
+        const std::string error_url = base_url(a) + "/error?error=CredentialsSignin&provider=credentials";
+        switch (result.outcome) {
+            case login_outcome::ok:
+                remember_callback_url(ctx, a, target);
+                co_return redirect_or_json(target, p->json);
+            case login_outcome::invalid: co_return redirect_or_json(error_url, p->json, status::unauthorized);
+            case login_outcome::throttled: {
+                auto res = redirect_or_json(error_url, p->json, status::too_many_requests);
+                res.set(http::field::retry_after, std::to_string((result.retry_after.count() + 999) / 1000));
+                co_return res;
+            }
+            case login_outcome::unavailable: break;
+        }
+        co_return store_down();
+    });
+
+    r.add(http::verb::post, "/api/auth/signout", [&a](http::context& ctx) -> http::awaitable<http::response> {
+        auto p = read_form(ctx);
+        if (!p) co_return http::json_error(status::bad_request, "Body must be a form");
+        if (!csrf_ok(ctx, a, p->get("csrfToken"))) co_return redirect_or_json(base_url(a) + "/signout?csrf=true", p->json);
+        const std::string target = callback_url(ctx, a, *p);
+        if (!ctx.destroy_session()) co_return store_down();
+        co_return redirect_or_json(target, p->json);
+    });
+
+    r.add(http::verb::get, "/api/auth/error", [&a](http::context& ctx) -> http::awaitable<http::response> {
+        co_return render_message_page(ctx, a, status::ok, "Sign-in error",
+                                      "The sign-in did not succeed. Check your username and password.",
+                                      "/login", "Try again");
+    });
+}
+
+}  // namespace sesh::seshd

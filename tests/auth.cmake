@@ -1,0 +1,16 @@
+# Auth layer tests: password hashing, user stores (memory, real SQLite, real Redis), throttling.
+sesh_unit_test(unit_auth
+  unit/auth/password_test.cpp
+  unit/auth/users_test.cpp
+  unit/auth/login_throttle_test.cpp
+  unit/auth/user_store_conformance.cpp
+  unit/auth/memory_user_store_test.cpp
+)
+target_link_libraries(unit_auth PRIVATE sesh_auth)
+
+sesh_gtest(integration_auth integration
+  unit/auth/user_store_conformance.cpp
+  integration/user_store_test.cpp
+  integration/redis_server.cpp
+)
+target_link_libraries(integration_auth PRIVATE sesh_auth SQLite::SQLite3)

@@ -1,0 +1,83 @@
+// Starts what an end-to-end test needs: seshd on a free loopback port with its own data dir, and
+// Debian's Chromium through playwright-core. Each test starts its own and stops it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const seshdPath = process.env.SESH_SESHD;
+if (!seshdPath) throw new Error('SESH_SESHD must name the seshd binary');
+
+/// A free loopback port (bound then released: fine for a test on its own machine).
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/// Starts seshd and waits until /healthz answers. `env` adds SESH_* settings; the data dir is a
+/// fresh temporary one unless `dataDir` is given. Returns {url, port, dataDir, stop, restart}.
+export async function startSeshd({ env = {}, dataDir, port } = {}) {
+  dataDir ??= mkdtempSync(join(tmpdir(), 'sesh-e2e-'));
+  port ??= await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let child;
+  let log = '';
+  const launch = async () => {
+    child = spawn(seshdPath, [], {
+      env: { ...process.env, SESH_LISTEN: `127.0.0.1:${port}`, SESH_DATA_DIR: dataDir,
+             SESH_ARGON2_OPS: '1', SESH_ARGON2_MEM_KIB: '8192', SESH_LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'inherit', 'pipe'],
+    });
+    child.stderr.on('data', (d) => { log += d; });
+    const deadline = Date.now() + 15000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`seshd exited with ${child.exitCode}: ${log}`);
+      try {
+        const r = await fetch(`${url}/healthz`);
+        if (r.ok) return;
+      } catch { /* not up yet */ }
+      if (Date.now() > deadline) throw new Error(`seshd did not start: ${log}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const stop = async () => {
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  await launch();
+  return {
+    url, port, dataDir,
+    log: () => log,
+    stop,
+    restart: async () => { await stop(); await launch(); },
+    cleanup: async () => { await stop(); if (!process.env.SESH_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true }); },
+  };
+}
+
+/// Debian's Chromium, headless, with the flags this machine needs and a fresh profile.
+export async function launchBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), 'sesh-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.SESH_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync', '--disable-quic'],
+  });
+  return {
+    context: browser,
+    close: async () => { await browser.close(); rmSync(profile, { recursive: true, force: true }); },
+  };
+}
+
+/// Where screenshots go (ctest's binary dir when set).
+export const artifactsDir = process.env.SESH_ARTIFACTS ?? tmpdir();

@@ -1,0 +1,12 @@
+# seshd tests: the real binary on a free loopback port, driven over HTTP by node (tests/seshd) and
+# by Debian's Chromium through playwright-core (tests/e2e). The npm packages come from
+# tests/node_modules (scripts/install-deps.sh).
+if(SESH_BUILD_APPS AND NOT SESH_SANITIZE)
+  find_program(NODE node REQUIRED)
+  set(seshd_test_env
+    "SESH_SESHD=$<TARGET_FILE:seshd>;SESH_CLI=$<TARGET_FILE:sesh>;SESH_ARTIFACTS=${CMAKE_CURRENT_BINARY_DIR}/artifacts")
+  add_test(NAME seshd_api COMMAND ${NODE} --test ${CMAKE_CURRENT_SOURCE_DIR}/seshd/)
+  set_tests_properties(seshd_api PROPERTIES LABELS seshd TIMEOUT 600 ENVIRONMENT "${seshd_test_env}")
+  add_test(NAME e2e COMMAND ${NODE} --test --test-concurrency=1 ${CMAKE_CURRENT_SOURCE_DIR}/e2e/)
+  set_tests_properties(e2e PROPERTIES LABELS e2e TIMEOUT 900 ENVIRONMENT "${seshd_test_env}")
+endif()
