@@ -13,6 +13,10 @@ void add_jwt_commands(CLI::App& app);
 void add_iron_commands(CLI::App& app);
 /// `sesh cookie parse`
 void add_cookie_commands(CLI::App& app);
+/// `sesh user add|del|list|passwd`
+void add_user_commands(CLI::App& app);
+/// `sesh sessions list|revoke`
+void add_sessions_commands(CLI::App& app);
 
 /// Everything on stdin, refusing more than `limit` bytes (a bad input, reported as such).
 std::string read_stdin(std::size_t limit = 1024 * 1024);

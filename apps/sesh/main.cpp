@@ -5,12 +5,14 @@
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
-    CLI::App app{"sesh: tokens, seals and cookies compatible with next-auth and iron-session"};
+    CLI::App app{"sesh: tokens, seals and cookies compatible with next-auth and iron-session; accounts and sessions"};
     app.require_subcommand(1);
     sesh::cli::add_secret_command(app);
     sesh::cli::add_jwt_commands(app);
     sesh::cli::add_iron_commands(app);
     sesh::cli::add_cookie_commands(app);
+    sesh::cli::add_user_commands(app);
+    sesh::cli::add_sessions_commands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
