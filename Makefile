@@ -8,7 +8,7 @@ CMAKE_FLAGS ?=
 ASAN_TARGETS = unit_core unit_cookie unit_tokens unit_jwt unit_iron unit_store unit_session unit_auth unit_http \
                integration_sqlite integration_redis integration_auth integration_http
 
-.PHONY: all deps build test unit-asan run bench-micro bench-store clean
+.PHONY: all deps build test unit-asan run bench bench-micro bench-store clean
 
 all: build
 
@@ -30,6 +30,10 @@ test: build unit-asan
 # seshd on http://127.0.0.1:3000 with SQLite in ./data (SESH_* variables override, see README).
 run: build
 	$(BUILD)/apps/seshd/seshd
+
+# seshd against Next.js + next-auth, Express + iron-session, nginx and a bare Beast server (wrk).
+bench: build
+	bench/http/run.sh $(BUILD)
 
 bench-micro: build
 	bench/micro/run.sh $(BUILD)

@@ -9,7 +9,7 @@ packages=(
   libssl-dev libboost1.81-dev libboost-json1.81-dev libexpected-dev libcli11-dev
   libsqlite3-dev libhiredis-dev libspdlog-dev redis-server
   libboost-url1.81-dev libsodium-dev
-  libgtest-dev libbenchmark-dev chromium
+  libgtest-dev libbenchmark-dev chromium wrk nginx-light
   nodejs npm
 )
 

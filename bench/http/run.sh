@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# make bench: seshd against Next.js + next-auth, Express + iron-session, nginx and a bare Beast
+# server, in one run on this machine. Usage: run.sh BUILD_DIR [--smoke]
+# SESH_BENCH_SECONDS (default 8) and SESH_BENCH_ROUNDS (default 3) set each measurement.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "$1" && pwd)
+shift
+"$here/install.sh"
+if [[ " $* " != *" --smoke "* ]] && [[ ! -f $here/../peers/next/.next/BUILD_ID || $here/../peers/next/pages -nt $here/../peers/next/.next/BUILD_ID ]]; then
+  echo "bench: next build"
+  (cd "$here/../peers/next" && NEXT_TELEMETRY_DISABLED=1 npx next build > /dev/null)
+fi
+exec node "$here/run.mjs" "$build" "$@"
