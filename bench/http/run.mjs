@@ -77,6 +77,33 @@ async function jsonLoginCookie(base, path = '/api/login') {
   return r.headers.getSetCookie().map((c) => c.split(';')[0]).filter((c) => !c.includes('csrf')).join('; ');
 }
 
+// CPU seconds (user + system) of a process tree so far, from /proc/PID/stat.
+function cpuSeconds(pid) {
+  let total = 0;
+  const walk = (p) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / 100;  // utime, stime in clock ticks
+      const kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
+      for (const c of kids ? kids.split(' ') : []) walk(Number(c));
+    } catch { /* gone */ }
+  };
+  walk(pid);
+  return total;
+}
+
+// A wrk script posting next-auth's credentials form with a fixed CSRF pair: logins per second.
+async function loginScript(base, name) {
+  const csrfRes = await fetch(`${base}/api/auth/csrf`);
+  const cookie = csrfRes.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const { csrfToken } = await csrfRes.json();
+  const body = new URLSearchParams({ username: 'bench', password: 'bench password 123', csrfToken, json: 'true' }).toString();
+  const file = join(work, `login-${name.replace(/\W+/g, '-')}.lua`);
+  writeFileSync(file, `wrk.method = "POST"\nwrk.body = "${body}"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n`);
+  return { cookie, file };
+}
+
 function wrk(url, cookie, script) {
   const args = ['-t1', '-c32', `-d${seconds}s`, '--latency', '-H', `Cookie: ${cookie}`];
   if (script) args.push('-s', script);
@@ -168,6 +195,13 @@ for (let round = 0; round < rounds; ++round) {
       record('GET /api/auth/session', s.name, wrk(`${s.base}/api/auth/session`, s.cookie));
     if (s.name === 'Express + iron-session' || s.name === 'seshd iron')
       record('POST+GET /api/user', s.name, wrk(`${s.base}`, s.cookie, userScript));
+    if (s.name === 'Next.js + next-auth' || s.name === 'seshd server/sqlite') {
+      const l = await loginScript(s.base, s.name);
+      const before = cpuSeconds(s.child.pid);
+      const run = wrk(`${s.base}/api/auth/callback/credentials`, l.cookie, l.file);
+      run.cpuPerLogin = (cpuSeconds(s.child.pid) - before) / (run.rps * seconds);
+      record('logins', s.name, run);
+    }
   }
 }
 const rss = new Map(servers.map((s) => [s.name, rssMiB(s.child.pid)]));
@@ -202,6 +236,17 @@ for (const [w, a, b] of [['GET /api/auth/session', 'seshd jwt', 'Next.js + next-
   lines.push('|---|---|---|---|');
   lines.push(`| ${a} | ${fmt(x.median)} (${fmt(x.min)}–${fmt(x.max)}) | ${x.p50.toFixed(2)} / ${x.p99.toFixed(2)} | ${y ? ratio(x.median, y.median) : '—'} |`);
   if (y) lines.push(`| ${b} | ${fmt(y.median)} (${fmt(y.min)}–${fmt(y.max)}) | ${y.p50.toFixed(2)} / ${y.p99.toFixed(2)} | 1x |`);
+}
+const loginRows = ['seshd server/sqlite', 'Next.js + next-auth'].map((n) => [n, results.get(`logins|${n}`)]).filter(([, v]) => v);
+if (loginRows.length) {
+  lines.push('');
+  lines.push('| logins via /api/auth/callback/credentials | logins/s | CPU ms per login | p99 ms | note |');
+  lines.push('|---|---|---|---|---|');
+  for (const [n, runs] of loginRows) {
+    const note = n.startsWith('seshd') ? 'argon2id, OWASP cost (m=19 MiB, t=2)' : 'the peer compares the password as plain text (no hashing)';
+    const bad = runs.reduce((a, x) => a + x.non2xx, 0);
+    lines.push(`| ${n}${bad ? ` (${bad} non-2xx!)` : ''} | ${fmt(median(runs.map((x) => x.rps)))} | ${(1000 * median(runs.map((x) => x.cpuPerLogin))).toFixed(1)} | ${median(runs.map((x) => x.p99)).toFixed(1)} | ${note} |`);
+  }
 }
 console.log(lines.join('\n'));
 if (!smoke) writeFileSync(join(here, 'latest.md'), lines.join('\n') + '\n');
