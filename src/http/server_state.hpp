@@ -4,6 +4,9 @@
 #include <atomic>
 #include <cstddef>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <unordered_set>
 
 #include <sesh/http/metrics.hpp>
@@ -40,6 +43,27 @@ struct server_state {
     std::mutex live_mutex;
     std::unordered_set<connection_entry*> live;
 };
+
+/// A handler's answer, ready to write, and the route pattern that produced it (for metrics).
+struct answer {
+    response res;
+    std::string_view route = "other";
+};
+
+/// Answers one parsed request without touching a socket: routes it (a throwing handler becomes a
+/// 500 without details), saves the session and adds its cookies (a store outage becomes 503),
+/// adds the security headers, sets version, keep-alive (off once the server is stopping) and Content-Length (HEAD: no body).
+asio::awaitable<answer> respond(server_state& st, request& req, const std::string& address);
+
+/// The headers every response carries.
+void add_security_headers(response& res);
+
+/// What to answer a request that failed to parse, or nothing when the client is gone or timed out.
+struct parse_failure {
+    status code;
+    std::string_view message;
+};
+[[nodiscard]] std::optional<parse_failure> classify_parse_error(const boost::system::error_code& ec);
 
 /// Serves one accepted connection until it closes: requests in sequence (keep-alive), limits,
 /// timeouts, the session save after each handler.

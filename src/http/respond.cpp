@@ -1,0 +1,81 @@
+// One request to one response, with no socket: routing, the session save, the headers every
+// answer carries. The connection (connection.cpp) and the in-memory fuzz target both use it, so
+// the fuzzer exercises exactly what a client reaches.
+#include <exception>
+
+#include <spdlog/spdlog.h>
+
+#include <sesh/error.hpp>
+
+#include "http/server_state.hpp"
+
+namespace sesh::http::detail {
+namespace {
+
+// Saves the handler's session and adds every Set-Cookie; a store failure replaces the answer.
+void finish_session(server_state& st, context& ctx, response& res) {
+    for (const auto& c : ctx.set_cookies()) res.insert(field::set_cookie, c);
+    sesh::session* s = ctx.loaded_session();
+    if (s == nullptr) return;
+    const bool was_new = s->is_new();
+    auto cookies = st.sessions.save(*s);
+    if (!cookies) {
+        const auto e = cookies.error();
+        if (e == errc::not_found) return;  // destroyed meanwhile (logout elsewhere): not brought back
+        if (e == errc::too_large) {
+            res = json_error(status::payload_too_large, "Session data too large");
+            return;
+        }
+        st.stats.store_error();
+        spdlog::warn("session save failed on {}: {}", ctx.route(), e.message());
+        res = json_error(status::service_unavailable, "Session store unavailable");
+        return;
+    }
+    for (const auto& c : *cookies) res.insert(field::set_cookie, c);
+    if (was_new && !s->is_new()) st.stats.session_created();
+}
+
+}  // namespace
+
+void add_security_headers(response& res) {
+    // No MIME sniffing, no framing, no cross-origin Referer.
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("X-Frame-Options", "DENY");
+    res.set("Referrer-Policy", "same-origin");
+}
+
+std::optional<parse_failure> classify_parse_error(const boost::system::error_code& ec) {
+    using he = beast::http::error;
+    // A timeout has already closed the socket (Beast's tcp_stream), and a client that went away
+    // is owed nothing.
+    if (ec == beast::error::timeout || ec == he::end_of_stream || ec == asio::error::connection_reset ||
+        ec == asio::error::eof || ec == asio::error::operation_aborted)
+        return std::nullopt;
+    if (ec == he::header_limit) return parse_failure{status::request_header_fields_too_large, "Request header too large"};
+    if (ec == he::body_limit) return parse_failure{status::payload_too_large, "Request body too large"};
+    return parse_failure{status::bad_request, "Malformed request"};
+}
+
+asio::awaitable<answer> respond(server_state& st, request& req, const std::string& address) {
+    context ctx(req, st.sessions, st.stats, address, st.blocking.get_executor());
+    answer out;
+    bool threw = false;
+    try {
+        out.res = co_await st.routes.dispatch(ctx);
+    } catch (const std::exception& e) {
+        spdlog::error("handler for {} failed: {}", ctx.route(), e.what());
+        threw = true;
+    }
+    if (threw) out.res = json_error(status::internal_server_error, "Internal server error");
+    finish_session(st, ctx, out.res);
+    add_security_headers(out.res);
+    out.res.version(req.version());
+    // Read after the handler: a stop that began meanwhile closes this connection after the answer.
+    out.res.keep_alive(req.keep_alive() && !st.stopping.load(std::memory_order_relaxed));
+    out.res.prepare_payload();
+    if (req.method() == verb::head) out.res.body().clear();  // Content-Length stays the GET's
+    out.route = ctx.route();
+    co_return out;
+}
+
+}  // namespace sesh::http::detail
