@@ -1,14 +1,23 @@
 # The README's commands. `make test` installs what is missing, builds with warnings as errors,
-# and runs every test (ctest), plus the unit tests again under ASan + UBSan.
+# and runs every test (ctest), the unit and integration tests again under ASan + UBSan, the
+# concurrency tests under TSan, and each fuzz target briefly.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+TSAN_BUILD ?= build-tsan
+# `make fuzz` fuzzes each target this long (seconds); `make test` runs each for FUZZ_SMOKE_SECONDS.
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 10
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
 # Every GoogleTest executable: they run again under ASan + UBSan.
 ASAN_TARGETS = unit_core unit_cookie unit_tokens unit_jwt unit_iron unit_store unit_session unit_auth unit_http \
                integration_sqlite integration_redis integration_auth integration_http
+# The tests where threads meet (stores, session manager, codec caches, the server): again under TSan.
+TSAN_TARGETS = unit_store unit_session unit_jwt unit_iron \
+               integration_sqlite integration_redis integration_auth integration_http
 
-.PHONY: all deps build test unit-asan run bench bench-micro bench-store clean
+.PHONY: all deps build test unit-asan tsan fuzz fuzz-smoke run bench bench-micro bench-store clean
 
 all: build
 
@@ -24,7 +33,27 @@ unit-asan: deps
 	cmake --build $(ASAN_BUILD) -j$(JOBS) --target $(ASAN_TARGETS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -L "unit|integration" -j$(JOBS)
 
-test: build unit-asan
+tsan: deps
+	cmake -S . -B $(TSAN_BUILD) -DSESH_WERROR=ON -DSESH_SANITIZE=thread -DSESH_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build $(TSAN_BUILD) -j$(JOBS) --target $(TSAN_TARGETS)
+	cd $(TSAN_BUILD) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --output-on-failure -L "unit|integration" -j$(JOBS)
+
+# libFuzzer targets (fuzz/), built with clang-14 under ASan + UBSan.
+define fuzz_run
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++-14 -DSESH_WERROR=ON -DSESH_SANITIZE=address,undefined \
+	      -DSESH_BUILD_FUZZ=ON -DSESH_BUILD_TESTS=OFF -DSESH_BUILD_BENCH=OFF -DSESH_BUILD_APPS=OFF \
+	      -DSESH_FUZZ_SECONDS=$(1) $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) -j$(JOBS)
+	cd $(FUZZ_BUILD) && ctest --output-on-failure -L fuzz -j$(JOBS)
+endef
+
+fuzz: deps
+	$(call fuzz_run,$(FUZZ_SECONDS))
+
+fuzz-smoke: deps
+	$(call fuzz_run,$(FUZZ_SMOKE_SECONDS))
+
+test: build unit-asan fuzz-smoke
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 # seshd on http://127.0.0.1:3000 with SQLite in ./data (SESH_* variables override, see README).
@@ -42,4 +71,4 @@ bench-store: build
 	bench/micro/store_run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

@@ -1,5 +1,5 @@
-# seshd tests: the real binary on a free loopback port, driven over HTTP by node (tests/seshd) and
-# by Debian's Chromium through playwright-core (tests/e2e). The npm packages come from
+# seshd tests: the real binary on a free loopback port, driven over HTTP by node (tests/seshd,
+# tests/faults) and by Debian's Chromium through playwright-core (tests/e2e). The npm packages come from
 # tests/node_modules (scripts/install-deps.sh).
 if(SESH_BUILD_APPS AND NOT SESH_SANITIZE)
   find_program(NODE node REQUIRED)
@@ -9,4 +9,8 @@ if(SESH_BUILD_APPS AND NOT SESH_SANITIZE)
   set_tests_properties(seshd_api PROPERTIES LABELS seshd TIMEOUT 600 ENVIRONMENT "${seshd_test_env}")
   add_test(NAME e2e COMMAND ${NODE} --test --test-concurrency=1 ${CMAKE_CURRENT_SOURCE_DIR}/e2e/)
   set_tests_properties(e2e PROPERTIES LABELS e2e TIMEOUT 900 ENVIRONMENT "${seshd_test_env}")
+  # Faults with real processes (kill -9, Redis down, unwritable SQLite, slow clients, 10k
+  # connections): timing-sensitive, so alone on the machine.
+  add_test(NAME faults COMMAND ${NODE} --test --test-concurrency=1 ${CMAKE_CURRENT_SOURCE_DIR}/faults/)
+  set_tests_properties(faults PROPERTIES LABELS faults TIMEOUT 900 RUN_SERIAL TRUE ENVIRONMENT "${seshd_test_env}")
 endif()

@@ -47,8 +47,8 @@ public:
     /// A compact JWE `header..iv.ciphertext.tag` of `claims` plus `iat` = now (whole seconds),
     /// `exp` = now + max_age and a fresh UUID v4 `jti` (each replacing a claim of the same name),
     /// encrypted with the first secret. Errors: too_large (the token would exceed
-    /// max_token_bytes), invalid_argument (a non-finite number, or nesting deeper than 64 levels:
-    /// decode could not read either back).
+    /// max_token_bytes), invalid_argument (a non-finite number, an `nbf` that is not a number,
+    /// or nesting deeper than 64 levels: decode could not read any of them back).
     [[nodiscard]] result<std::string> encode(const boost::json::object& claims) const;
 
     /// The claims of `token`, each secret tried in order. Errors: too_large; malformed (part

@@ -17,7 +17,7 @@
 #include <boost/json/serialize.hpp>
 #include <openssl/crypto.h>
 
-#include "codec/iron_json.hpp"
+#include "codec/json_exact.hpp"
 #include "codec/iron_passwords.hpp"
 #include "core/buffered_random.hpp"
 #include "core/crypto.hpp"

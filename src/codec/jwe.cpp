@@ -15,6 +15,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "codec/json_exact.hpp"
+
 namespace sesh::detail {
 namespace {
 
@@ -432,6 +434,8 @@ result<void> append_claims_json(std::string& out, const json::object& claims, st
         const auto key = member.key();
         if (key == "iat" || key == "exp" || key == "jti") continue;
         if (!readable_back(member.value(), 2)) return fail(errc::invalid_argument);
+        // decode (as jose) refuses a token whose nbf is not a number (found by fuzz/authjs_jwt).
+        if (key == "nbf" && !number_of(member.value())) return fail(errc::invalid_argument);
         sr.reset(key);
         drain(sr, out);
         out += ':';
@@ -543,13 +547,12 @@ result<json::object> jwt_engine::decode(std::string_view token) const {
     }
     if (!opened) return fail(opened.error());
 
-    std::error_code ec;
-    json::parse_options options;
-    options.max_depth = max_json_depth;
-    json::value v = json::parse(json::string_view(reinterpret_cast<const char*>(plain), *opened), ec, {}, options);
+    // The exact parser, as JSON.parse reads numbers: Boost.JSON 1.81 may round a double's last
+    // bit wrong, so a claim would not survive encode then decode (found by fuzz/nextauth_jwt).
+    auto v = detail::parse_json_exact(std::string_view(reinterpret_cast<const char*>(plain), *opened), max_json_depth);
     // RFC 7519 §7.2 step 10: the claims set is a JSON object.
-    if (ec || !v.is_object()) return fail(errc::malformed);
-    json::object claims = std::move(v.get_object());
+    if (!v || !v->is_object()) return fail(errc::malformed);
+    json::object claims = std::move(v->get_object());
 
     const std::int64_t now = std::chrono::floor<std::chrono::seconds>(clock->now().time_since_epoch()).count();
     if (auto r = check_time_claims(claims, now, clock_skew.count()); !r) return fail(r.error());

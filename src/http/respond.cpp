@@ -56,7 +56,7 @@ std::optional<parse_failure> classify_parse_error(const boost::system::error_cod
     return parse_failure{status::bad_request, "Malformed request"};
 }
 
-asio::awaitable<answer> respond(server_state& st, request& req, const std::string& address) {
+asio::awaitable<answer> respond(server_state& st, request& req, std::string address) {
     context ctx(req, st.sessions, st.stats, address, st.blocking.get_executor());
     answer out;
     bool threw = false;

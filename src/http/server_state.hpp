@@ -53,7 +53,7 @@ struct answer {
 /// Answers one parsed request without touching a socket: routes it (a throwing handler becomes a
 /// 500 without details), saves the session and adds its cookies (a store outage becomes 503),
 /// adds the security headers, sets version, keep-alive (off once the server is stopping) and Content-Length (HEAD: no body).
-asio::awaitable<answer> respond(server_state& st, request& req, const std::string& address);
+asio::awaitable<answer> respond(server_state& st, request& req, std::string address);
 
 /// The headers every response carries.
 void add_security_headers(response& res);

@@ -205,6 +205,24 @@ TEST(nextauth_jwt, encodes_only_claims_it_can_read_back) {
     EXPECT_EQ(error_of(codec.decode(forge_claims(deep))), code(errc::malformed));
 }
 
+// Found by fuzz/nextauth_jwt and fuzz/authjs_jwt (their seeds keep the inputs).
+TEST(nextauth_jwt, gives_every_double_back_bit_for_bit) {
+    sesh::manual_clock clk(t0);
+    const auto codec = make(clk);
+    // Boost.JSON 1.81's parser reads 1.5000000000000001e200 as 1.5e200; decode must not.
+    for (const double d : {1.5000000000000001e200, 0.1, 5e-324, 1.7976931348623157e308, 123456789.12345679}) {
+        const auto back = codec.decode(codec.encode({{"d", d}}).value()).value();
+        EXPECT_EQ(back.at("d").as_double(), d);
+    }
+}
+
+TEST(nextauth_jwt, refuses_to_encode_an_nbf_it_could_not_read_back) {
+    sesh::manual_clock clk(t0);
+    const auto codec = make(clk);
+    EXPECT_EQ(error_of(codec.encode({{"nbf", "1f0c"}})), code(errc::invalid_argument));
+    EXPECT_TRUE(codec.decode(codec.encode({{"nbf", 1}}).value()));
+}
+
 TEST(nextauth_jwt, rejects_claims_that_are_not_a_json_object) {
     sesh::manual_clock clk(t0);
     const auto codec = make(clk);

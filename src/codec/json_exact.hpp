@@ -1,4 +1,4 @@
-// Exact JSON parsing for the data inside seals, so a Node peer's numbers come back unchanged.
+// Exact JSON parsing for the data inside seals and tokens, so a Node peer's numbers come back unchanged.
 #pragma once
 
 #include <string_view>

@@ -1,6 +1,6 @@
 // A Boost.JSON basic_parser handler that builds values as boost::json::parse does, except that
 // doubles are re-read from their text with std::from_chars (correctly rounded).
-#include "codec/iron_json.hpp"
+#include "codec/json_exact.hpp"
 
 #include <charconv>
 #include <string>
