@@ -1,6 +1,10 @@
 // The side-by-side HTTP benchmark: starts each server on a free loopback port, signs a user in,
 // measures with wrk (keep-alive, 32 connections) in alternating rounds, prints a table of medians
-// and ratios, and each server's resident memory after its runs.
+// and ratios, and each server's resident memory after its runs, with the issue's targets marked
+// met or missed. Then workload 5 (latency at a fixed rate of half each server's peak) and
+// workload 6 (growth: how the cost of a session lookup grows with the number of sessions stored).
+// SESH_BENCH_GROWTH (default 1000,10000,100000,1000000) and SESH_BENCH_GROWTH_STORES (default
+// memory,sqlite,redis) choose workload 6's sizes and stores; --smoke runs 1000 on memory only.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -14,6 +18,12 @@ const build = process.argv[2];
 const smoke = process.argv.includes('--smoke');
 const seconds = smoke ? 1 : Number(process.env.SESH_BENCH_SECONDS ?? 8);
 const rounds = smoke ? 1 : Number(process.env.SESH_BENCH_ROUNDS ?? 3);
+const growthSizes = (smoke ? '1000' : process.env.SESH_BENCH_GROWTH ?? '1000,10000,100000,1000000').split(',').map(Number);
+const growthStores = (smoke ? 'memory' : process.env.SESH_BENCH_GROWTH_STORES ?? 'memory,sqlite,redis').split(',');
+if (growthSizes.some((n, i) => !Number.isInteger(n) || n < 1 || (i && n <= growthSizes[i - 1])))
+  throw new Error('SESH_BENCH_GROWTH: increasing positive integers, comma-separated');
+if (growthStores.some((s) => !['memory', 'sqlite', 'redis'].includes(s)))
+  throw new Error('SESH_BENCH_GROWTH_STORES: a comma-separated subset of memory,sqlite,redis');
 const secret = 'a-bench-secret-of-at-least-32-characters!';
 const work = mkdtempSync(join(tmpdir(), 'sesh-bench-'));
 const children = [];
@@ -38,6 +48,17 @@ function start(cmd, args, env, cwd) {
   children.push(child);
   return child;
 }
+async function stop(child) {
+  if (!children.includes(child)) return;
+  children.splice(children.indexOf(child), 1);
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try { process.kill(-child.pid, 'SIGTERM'); } catch { return; }
+  if (await Promise.race([exited.then(() => true), sleep(5000).then(() => false)])) return;
+  try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+  await exited;
+}
+const progress = (text) => process.stderr.write(`bench: ${text}\n`);
 
 // Resident memory of a process and its descendants (node and nginx fork workers), in MiB.
 function rssMiB(pid) {
@@ -104,15 +125,20 @@ async function loginScript(base, name) {
   return { cookie, file };
 }
 
-function wrk(url, cookie, script) {
-  const args = ['-t1', '-c32', `-d${seconds}s`, '--latency', '-H', `Cookie: ${cookie}`];
+// One wrk run (a null cookie: the script sets its own); errors: socket errors (connect, read,
+// write, timeout).
+function wrk(url, cookie, script, duration = seconds) {
+  const args = ['-t1', '-c32', `-d${duration}s`, '--latency'];
+  if (cookie) args.push('-H', `Cookie: ${cookie}`);
   if (script) args.push('-s', script);
-  const out = execFileSync('wrk', [...args, url], { encoding: 'utf8' });
+  const out = execFileSync('wrk', [...args, url], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
   const toMs = (v, unit) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 }[unit]);
   const p = (q) => { const m = new RegExp(`${q}%\\s+([\\d.]+)(us|ms|s)`).exec(out); return m ? toMs(m[1], m[2]) : NaN; };
   const non2xx = Number((/Non-2xx or 3xx responses: (\d+)/.exec(out) ?? [0, 0])[1]);
-  return { rps, p50: p(50), p99: p(99), non2xx };
+  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const errors = sock ? sock.slice(1).reduce((a, x) => a + Number(x), 0) : 0;
+  return { rps, p50: p(50), p99: p(99), non2xx, errors };
 }
 
 const userScript = join(work, 'user.lua');
@@ -127,15 +153,133 @@ request = function()
 end
 `);
 
+// Workload 5's pacing: wrk 4 (Debian's; not wrk2, so no -R) asks delay() for a wait in whole ms
+// before each request. With LuaJIT's clock every request takes the next slot of a schedule at
+// the target rate (slots up to 10 ms late are caught up, older ones dropped), so 32 connections
+// hold the rate whatever the latency, as long as the server keeps up; without that clock each
+// connection waits 32/rate on average (the fraction carried over), which ignores the latency.
+function paceScript(rate) {
+  const file = join(work, `pace-${Math.round(rate)}.lua`);
+  writeFileSync(file, `
+local rate = ${rate}
+local ok, ffi = pcall(require, "ffi")
+local now
+if ok then
+  ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } sesh_timespec; int clock_gettime(int, sesh_timespec *); ]]
+  local ts = ffi.new("sesh_timespec")
+  now = function() ffi.C.clock_gettime(1, ts); return tonumber(ts.tv_sec) + tonumber(ts.tv_nsec) * 1e-9 end
+end
+local next_slot, carry = 0, 0
+function delay()
+  if now then
+    local t = now()
+    local slot = math.max(next_slot, t - 0.01)
+    next_slot = slot + 1 / rate
+    return math.max(0, math.floor((slot - t) * 1000 + 0.5))
+  end
+  carry = carry + 32000 / rate
+  local d = math.floor(carry)
+  carry = carry - d
+  return d
+end
+`);
+  return file;
+}
+
+// Workload 6's filling: POST /api/user from no session creates one and saves it; the script
+// records each new session cookie, sends \`target\` POSTs (then only GET /healthz while the last
+// answers come in), and writes a marker once every POST is answered. wrk 4 calls request() once
+// before it connects, to check it: that call sends nothing, hence the budget of target + 1.
+function fillScript(file, marker, first, target) {
+  const script = join(work, `fill-${first}.lua`);
+  writeFileSync(script, `
+local target, first = ${target}, ${first}
+local issued, got, failed, finished = -1, 0, 0, false
+local out
+function init(args) out = io.open("${file}", "a") end
+function request()
+  if issued < target then
+    issued = issued + 1
+    return wrk.format("POST", "/api/user", { ["Content-Type"] = "application/json" }, '{"user":{"id":' .. (first + issued) .. '}}')
+  end
+  return wrk.format("GET", "/healthz")
+end
+function response(status, headers, body)
+  if finished then return end
+  local cookie
+  for k, v in pairs(headers) do if k:lower() == "set-cookie" then cookie = v:match("^(sesh%.session%-token=[^;]+)") end end
+  if cookie and status == 200 then
+    out:write(cookie, "\\n")
+    got = got + 1
+  elseif status ~= 200 then
+    failed = failed + 1
+  end
+  if got + failed >= target then
+    finished = true
+    out:close()
+    local m = io.open("${marker}", "w")
+    m:write(got, " ", failed, "\\n")
+    m:close()
+    wrk.thread:stop()
+  end
+end
+`);
+  return script;
+}
+
+// Workload 6's measurement: every request carries one of the stored cookies, picked at random.
+function cycleScript(file) {
+  const script = join(work, 'cycle.lua');
+  writeFileSync(script, `
+local cookies, n = {}, 0
+function init(args)
+  for line in io.lines("${file}") do n = n + 1; cookies[n] = line end
+  math.randomseed(1)
+end
+function request()
+  return wrk.format("GET", "/api/user", { Cookie = cookies[math.random(n)] })
+end
+`);
+  return script;
+}
+
+const countLines = (file) => (existsSync(file) ? readFileSync(file).reduce((a, b) => a + (b === 10), 0) : 0);
+
+// Adds sessions until \`file\` holds \`want\` cookies; retries the ones the server refused.
+async function fillSessions(base, file, want) {
+  let have = countLines(file);
+  for (let attempt = 0; attempt < 5 && have < want; ++attempt) {
+    const marker = `${file}.done`;
+    rmSync(marker, { force: true });
+    const cap = Math.ceil((want - have) / 500) + 10; // seconds: gives up below 500 sessions/s
+    const child = spawn('wrk', ['-t1', '-c32', `-d${cap}s`, '--timeout', '10s', '-s', fillScript(file, marker, have, want - have), base],
+                        { stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    let done = false;
+    exited.then(() => { done = true; });
+    while (!done) {
+      if (existsSync(marker)) { try { process.kill(child.pid, 'SIGINT'); } catch { /* gone */ } break; }
+      await sleep(50);
+    }
+    await exited;
+    have = countLines(file);
+  }
+  return have;
+}
+
 // ---- the servers -------------------------------------------------------------------------------
 const servers = [];
-async function seshd(name, env) {
+async function startSeshd(env) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(work, 'seshd-'));
   const base = `http://127.0.0.1:${port}`;
   const common = { SESH_LISTEN: `127.0.0.1:${port}`, SESH_DATA_DIR: dataDir, SESH_SECRET: secret, SESH_LOG_LEVEL: 'warn' };
   const child = start(join(build, 'apps/seshd/seshd'), [], { ...common, ...env });
   await waitFor(`${base}/healthz`, child);
+  return { base, child };
+}
+async function seshd(name, env) {
+  const { base, child } = await startSeshd(env);
   // The account through seshd's own API (a memory: store lives only inside the process).
   await fetch(`${base}/api/signup`, { method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: 'bench', password: 'bench password 123' }) });
@@ -206,8 +350,51 @@ for (let round = 0; round < rounds; ++round) {
 }
 const rss = new Map(servers.map((s) => [s.name, rssMiB(s.child.pid)]));
 
-// ---- report ------------------------------------------------------------------------------------
+// ---- workload 5: latency at a fixed rate of half each server's peak ------------------------------
 const median = (xs) => { const v = [...xs].sort((a, b) => a - b); return v[Math.floor(v.length / 2)]; };
+const paced = [];
+for (const s of servers) {
+  const rate = median(results.get(`GET /api/hello|${s.name}`).map((x) => x.rps)) / 2;
+  progress(`latency at ${rate.toFixed(0)} req/s: ${s.name}`);
+  const path = s.kind === 'ceiling' ? '/' : '/api/hello';
+  paced.push({ s, rate, run: wrk(`${s.base}${path}`, s.cookie, paceScript(rate)) });
+}
+
+// ---- workload 6: growth with the number of sessions --------------------------------------------
+// Fresh servers, the others stopped first. GET /api/user, not /api/hello: /api/hello answers 401
+// to an anonymous session, and signing a million users in is a million argon2id hashes; /api/user
+// loads the session from the store all the same (and returns its data).
+for (const c of [...children]) await stop(c);
+const growth = [];
+for (const store of growthStores) {
+  const rd = store === 'redis' ? await redis() : null;
+  const env = { memory: { SESH_STORE: 'memory:' }, sqlite: {}, redis: { SESH_STORE: rd?.url } }[store];
+  const srv = await startSeshd(env);
+  const file = join(work, `cookies-${store}.txt`);
+  for (const n of growthSizes) {
+    progress(`growth ${store}: filling to ${n} sessions`);
+    const before = countLines(file);
+    const t0 = performance.now();
+    const have = await fillSessions(srv.base, file, n);
+    const fillRate = (have - before) / ((performance.now() - t0) / 1000);
+    if (have < n) { growth.push({ store, n, have, short: true }); break; }
+    progress(`growth ${store}: measuring at ${n} sessions`);
+    const run = wrk(`${srv.base}/api/user`, null, cycleScript(file));
+    // Every session must still be there: GET /api/user answers 200 with user null for none.
+    const all = readFileSync(file, 'utf8').trimEnd().split('\n');
+    let lost = 0;
+    for (let i = 0; i < 100; ++i) {
+      const cookie = all[Math.floor(i * all.length / 100)];
+      const body = await (await fetch(`${srv.base}/api/user`, { headers: { cookie } })).json();
+      if (!body.user) ++lost;
+    }
+    growth.push({ store, n, have, run, fillRate, lost, rss: rssMiB(srv.child.pid), storeRss: rd ? rssMiB(rd.child.pid) : null });
+  }
+  await stop(srv.child);
+  if (rd) await stop(rd.child);
+}
+
+// ---- report ------------------------------------------------------------------------------------
 const summary = (w, s) => {
   const runs = results.get(`${w}|${s}`);
   if (!runs) return null;
@@ -218,15 +405,42 @@ const summary = (w, s) => {
 const fmt = (n) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0));
 const ratio = (a, b) => (a && b ? `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}x` : '—');
 const ref = (name) => summary('GET /api/hello', name)?.median;
+const fmtN = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1000 ? `${n / 1000}k` : String(n));
 
 const lines = [];
 lines.push(`wrk -t1 -c32 -d${seconds}s, ${rounds} round(s) alternating servers, median (min–max) req/s; ${cpus().length} cores; ${new Date().toISOString()}`);
 lines.push('');
-lines.push('| GET /api/hello | req/s | p50 / p99 ms | vs Next.js | vs Express | vs Beast ceiling | vs nginx | RSS MiB |');
-lines.push('|---|---|---|---|---|---|---|---|');
+// Workload 1's targets for a seshd row: "met", or "missed: " and each one missed; those that need
+// Next.js are "n/a" when it did not run (--smoke, or not built).
+const ceilingTarget = { 'seshd jwt': 90, 'seshd iron': 90, 'seshd server/memory': 90, 'seshd server/redis': 70 };
+function targets(s, m) {
+  if (s.kind !== 'seshd') return '—';
+  const missed = [], na = [];
+  const times = (peer, want) => {
+    const x = ref(peer);
+    if (!x) na.push(`≥ ${want}x ${peer.split(' ')[0]}`);
+    else if (m.median / x < want) missed.push(`${(m.median / x).toFixed(1)}x ${peer.split(' ')[0]} < ${want}x`);
+  };
+  times('Next.js + next-auth', 25);
+  times('Express + iron-session', 20);
+  const want = ceilingTarget[s.name];
+  for (const c of want ? ['Beast ceiling', 'nginx'] : []) {
+    const pct = 100 * m.median / ref(c);
+    if (pct < want) missed.push(`${pct.toFixed(0)}% of ${c} < ${want}%`);
+  }
+  const nextRss = rss.get('Next.js + next-auth');
+  if (!nextRss) na.push('RSS ≤ 1/10 Next.js');
+  else if (rss.get(s.name) > nextRss / 10) missed.push(`RSS ${rss.get(s.name).toFixed(0)} MiB > 1/10 of Next.js's ${nextRss.toFixed(0)}`);
+  if (m.non2xx) missed.push(`${m.non2xx} non-2xx`);
+  const rest = na.length ? ` (n/a: ${na.join(', ')})` : '';
+  return missed.length ? `missed: ${missed.join('; ')}${rest}` : `met${rest}`;
+}
+
+lines.push('| GET /api/hello | req/s | p50 / p99 ms | vs Next.js | vs Express | vs Beast ceiling | vs nginx | RSS MiB | targets |');
+lines.push('|---|---|---|---|---|---|---|---|---|');
 for (const s of servers) {
   const m = summary('GET /api/hello', s.name);
-  lines.push(`| ${s.name}${m.non2xx ? ` (${m.non2xx} non-2xx!)` : ''} | ${fmt(m.median)} (${fmt(m.min)}–${fmt(m.max)}) | ${m.p50.toFixed(2)} / ${m.p99.toFixed(2)} | ${ratio(m.median, ref('Next.js + next-auth'))} | ${ratio(m.median, ref('Express + iron-session'))} | ${(100 * m.median / ref('Beast ceiling')).toFixed(0)}% | ${(100 * m.median / ref('nginx')).toFixed(0)}% | ${rss.get(s.name).toFixed(0)} |`);
+  lines.push(`| ${s.name}${m.non2xx ? ` (${m.non2xx} non-2xx!)` : ''} | ${fmt(m.median)} (${fmt(m.min)}–${fmt(m.max)}) | ${m.p50.toFixed(2)} / ${m.p99.toFixed(2)} | ${ratio(m.median, ref('Next.js + next-auth'))} | ${ratio(m.median, ref('Express + iron-session'))} | ${(100 * m.median / ref('Beast ceiling')).toFixed(0)}% | ${(100 * m.median / ref('nginx')).toFixed(0)}% | ${rss.get(s.name).toFixed(0)} | ${targets(s, m)} |`);
 }
 for (const [w, a, b] of [['GET /api/auth/session', 'seshd jwt', 'Next.js + next-auth'], ['POST+GET /api/user', 'seshd iron', 'Express + iron-session']]) {
   const x = summary(w, a), y = summary(w, b);
@@ -248,10 +462,32 @@ if (loginRows.length) {
     lines.push(`| ${n}${bad ? ` (${bad} non-2xx!)` : ''} | ${fmt(median(runs.map((x) => x.rps)))} | ${(1000 * median(runs.map((x) => x.cpuPerLogin))).toFixed(1)} | ${median(runs.map((x) => x.p99)).toFixed(1)} | ${note} |`);
   }
 }
+lines.push('');
+lines.push(`| latency at half peak (half the median req/s above): GET /api/hello, wrk -c32 -d${seconds}s paced by a Lua delay() | target req/s | achieved req/s | p50 ms | p99 ms | p99 ≤ 2 ms |`);
+lines.push('|---|---|---|---|---|---|');
+for (const { s, rate, run } of paced) {
+  const bad = run.non2xx + run.errors;
+  const short = run.rps < 0.95 * rate ? `; achieved only ${(100 * run.rps / rate).toFixed(0)}% of the target rate` : '';
+  const verdict = s.kind !== 'seshd' ? 'reference' : run.p99 <= 2 && !bad ? 'met' : `missed: p99 ${run.p99.toFixed(2)} ms${bad ? `, ${bad} failed` : ''}`;
+  lines.push(`| ${s.name}${bad ? ` (${run.non2xx} non-2xx, ${run.errors} socket errors!)` : ''} | ${fmt(rate)} | ${fmt(run.rps)} | ${run.p50.toFixed(2)} | ${run.p99.toFixed(2)} | ${verdict}${short} |`);
+}
+if (growth.length) {
+  lines.push('');
+  lines.push(`| growth: seshd server, GET /api/user with a random one of N anonymous sessions (/api/hello needs a signed-in one), wrk -c32 -d${seconds}s | sessions | req/s | vs ${fmtN(growthSizes[0])} | p50 / p99 ms | seshd RSS MiB | filled at sessions/s |`);
+  lines.push('|---|---|---|---|---|---|---|');
+  for (const g of growth) {
+    if (g.short) { lines.push(`| ${g.store} | ${fmtN(g.n)} | — | — | — | — | filling stopped at ${g.have}: store refused or too slow |`); continue; }
+    const first = growth.find((x) => x.store === g.store && x.run);
+    const bad = g.run.non2xx + g.run.errors;
+    const flags = [bad ? `${g.run.non2xx} non-2xx, ${g.run.errors} socket errors!` : '', g.lost ? `${g.lost} of 100 sampled sessions lost!` : ''].filter(Boolean).join('; ');
+    const storeRss = g.storeRss !== null ? ` (+ redis-server ${g.storeRss.toFixed(0)})` : '';
+    lines.push(`| ${g.store}${flags ? ` (${flags})` : ''} | ${fmtN(g.n)} | ${fmt(g.run.rps)} | ${(g.run.rps / first.run.rps).toFixed(2)}x | ${g.run.p50.toFixed(2)} / ${g.run.p99.toFixed(2)} | ${g.rss.toFixed(0)}${storeRss} | ${fmt(g.fillRate)} |`);
+  }
+}
 console.log(lines.join('\n'));
 if (!smoke) writeFileSync(join(here, 'latest.md'), lines.join('\n') + '\n');
 
 for (const c of children) { try { process.kill(-c.pid, 'SIGTERM'); } catch { /* gone */ } }
-r.child && (() => { try { process.kill(-r.child.pid, 'SIGKILL'); } catch { /* gone */ } })();
+children.includes(r.child) && (() => { try { process.kill(-r.child.pid, 'SIGKILL'); } catch { /* gone */ } })();
 await sleep(500);
 rmSync(work, { recursive: true, force: true });

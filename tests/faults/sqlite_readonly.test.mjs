@@ -13,6 +13,18 @@ import { spawnSeshd, req, sessionCookie, signUp, sleep, password, integrityCheck
 const NOBODY = 65534;
 const runAsRoot = process.getuid() === 0;
 
+/// What must survive each fault: a signed-in user and 20 anonymous sessions with data.
+async function saveSessions(url) {
+  const ada = await signUp(url, 'ada');
+  const saved = [];
+  for (let id = 1; id <= 20; ++id) {
+    const r = await req(url, '/api/user', { method: 'POST', json: { user: { id } } });
+    assert.equal(r.status, 200);
+    saved.push({ id, cookie: sessionCookie(r.setCookies) });
+  }
+  return { ada, saved };
+}
+
 test('SQLite store made read-only: 503 for writes, nothing lost', { timeout: 110000 }, async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sesh-faults-ro-'));
   if (runAsRoot) chownSync(dataDir, NOBODY, NOBODY);
@@ -26,13 +38,7 @@ test('SQLite store made read-only: 503 for writes, nothing lost', { timeout: 110
   t.after(async () => { restore(); await seshd.cleanup(); });
 
   // Sessions saved before the fault: a signed-in user and anonymous sessions with data.
-  const ada = await signUp(seshd.url, 'ada');
-  const saved = [];
-  for (let id = 1; id <= 20; ++id) {
-    const r = await req(seshd.url, '/api/user', { method: 'POST', json: { user: { id } } });
-    assert.equal(r.status, 200);
-    saved.push({ id, cookie: sessionCookie(r.setCookies) });
-  }
+  const { ada, saved } = await saveSessions(seshd.url);
   const allIntact = async (label) => {
     const h = await req(seshd.url, '/api/hello', { cookie: ada });
     assert.deepEqual([h.status, h.data], [200, { message: 'Hello, ada' }], `${label}: ada`);
@@ -141,13 +147,7 @@ test('SQLite writes failing under a running seshd (file size limit as a stand-in
     const r = spawnSync('prlimit', ['--pid', String(seshd.pid), `--fsize=${spec}`], { encoding: 'utf8' });
     assert.equal(r.status, 0, `prlimit --fsize=${spec}: ${r.stderr}`);
   };
-  const ada = await signUp(seshd.url, 'ada');
-  const saved = [];
-  for (let id = 1; id <= 20; ++id) {
-    const r = await req(seshd.url, '/api/user', { method: 'POST', json: { user: { id } } });
-    assert.equal(r.status, 200);
-    saved.push({ id, cookie: sessionCookie(r.setCookies) });
-  }
+  const { ada, saved } = await saveSessions(seshd.url);
   const isCleanError = (r) => r.status === 503 && typeof r.data?.error === 'string' &&
     r.headers.get('content-type')?.startsWith('application/json');
 

@@ -12,6 +12,34 @@ export { freePort, seshdPath };
 export const password = 'correct horse battery staple';
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/// Spawns `cmd`, collecting its output into `sink(text)` and noting its exit in `child.exited`.
+function launch(cmd, args, opts, sink) {
+  const child = spawn(cmd, args, opts);
+  child.stdout?.on('data', (d) => sink(d));
+  child.stderr?.on('data', (d) => sink(d));
+  child.exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  return child;
+}
+
+/// Polls `ready()` every 50 ms until it is true; throws if `child` exits or the time runs out.
+async function waitReady(child, ready, timeoutMs, what, log) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}): ${log()}`);
+    if (await ready()) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not become ready: ${log()}`);
+    await sleep(50);
+  }
+}
+
+/// A process handle's signal-and-wait: nothing when it is not running.
+async function killChild(child, signal) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return undefined;
+  child.kill(signal);
+  return child.exited;
+}
+
 /// seshd as a child process we own. `env` adds SESH_* settings; `dataDir`/`port` default to a
 /// fresh temp dir and a free port, kept across restarts. `uid`/`gid` run it as another user (the
 /// caller must be root). `shellPrefix` (e.g. 'ulimit -n 20000') runs seshd through bash first.
@@ -37,32 +65,19 @@ export async function spawnSeshd({ env = {}, dataDir, port, uid, gid, shellPrefi
       const opts = { env: fullEnv, stdio: ['ignore', 'ignore', 'pipe'] };
       if (uid !== undefined) { opts.uid = uid; opts.gid = gid ?? uid; }
       child = shellPrefix
-        ? spawn('bash', ['-c', `${shellPrefix}; exec "$0"`, seshdPath], opts)
-        : spawn(seshdPath, [], opts);
-      const me = child;
-      me.stderr.on('data', (d) => { log += d; });
-      me.exited = new Promise((r) => me.once('exit', (code, signal) => r({ code, signal })));
+        ? launch('bash', ['-c', `${shellPrefix}; exec "$0"`, seshdPath], opts, (d) => { log += d; })
+        : launch(seshdPath, [], opts, (d) => { log += d; });
       if (!waitHealthy) return;
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        if (me.exitCode !== null || me.signalCode !== null)
-          throw new Error(`seshd exited (${me.exitCode ?? me.signalCode}): ${log}`);
+      await waitReady(child, async () => {
         try {
           const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
           await r.text();
-          if (r.ok) return;
-        } catch { /* not up yet */ }
-        if (Date.now() > deadline) throw new Error(`seshd did not become healthy: ${log}`);
-        await sleep(50);
-      }
+          return r.ok;
+        } catch { return false; /* not up yet */ }
+      }, timeoutMs, 'seshd', () => log);
     },
     /// SIGKILL (or another signal) and wait for the process to be gone.
-    async kill(signal = 'SIGKILL') {
-      if (!self.alive()) return;
-      const me = child;
-      me.kill(signal);
-      return me.exited;
-    },
+    kill: (signal = 'SIGKILL') => killChild(child, signal),
     async stop() {
       if (!self.alive()) return;
       const me = child;
@@ -102,26 +117,13 @@ export async function spawnRedis({ port, persistent = false } = {}) {
     log: () => log,
     alive: () => !!child && child.exitCode === null && child.signalCode === null,
     async start() {
-      child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      const me = child;
-      me.stdout.on('data', (d) => { log += d; });
-      me.stderr.on('data', (d) => { log += d; });
-      me.exited = new Promise((r) => me.once('exit', (code, signal) => r({ code, signal })));
-      const deadline = Date.now() + 10000;
-      for (;;) {
-        if (me.exitCode !== null || me.signalCode !== null) throw new Error(`redis-server exited: ${log}`);
+      child = launch(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] }, (d) => { log += d; });
+      await waitReady(child, () => {
         const p = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'PING'], { encoding: 'utf8' });
-        if (p.stdout?.trim() === 'PONG') return;
-        if (Date.now() > deadline) throw new Error(`redis-server did not start: ${log}`);
-        await sleep(50);
-      }
+        return p.stdout?.trim() === 'PONG';
+      }, 10000, 'redis-server', () => log);
     },
-    async kill(signal = 'SIGKILL') {
-      if (!self.alive()) return;
-      const me = child;
-      me.kill(signal);
-      return me.exited;
-    },
+    kill: (signal = 'SIGKILL') => killChild(child, signal),
     signal(sig) { child.kill(sig); },
     async cleanup() {
       if (self.alive()) { child.kill('SIGCONT'); await self.kill('SIGKILL'); }
