@@ -53,7 +53,7 @@ fuzz: deps
 fuzz-smoke: deps
 	$(call fuzz_run,$(FUZZ_SMOKE_SECONDS))
 
-test: build unit-asan fuzz-smoke
+test: build unit-asan tsan fuzz-smoke
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 # seshd on http://127.0.0.1:3000 with SQLite in ./data (SESH_* variables override, see README).

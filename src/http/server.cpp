@@ -14,8 +14,11 @@ using namespace detail;
 
 struct server::impl {
     server_state st;
-    tcp::acceptor acceptor{st.ioc};
-    asio::signal_set signals{st.ioc};
+    // The acceptor and the signal set are touched by the accept loop, the signal handler and
+    // begin_stop, which may run on different I/O threads: all three run on this strand.
+    asio::strand<asio::io_context::executor_type> control{asio::make_strand(st.ioc)};
+    tcp::acceptor acceptor{control};
+    asio::signal_set signals{control};
     std::atomic<bool> stop_requested{false};
 
     impl(server_options o, router r, const session_manager& s, metrics& m) : st(std::move(o), std::move(r), s, m) {}
@@ -54,7 +57,7 @@ struct server::impl {
         }
     }
 
-    // Runs on the io_context: refuse new connections, wake idle ones, cut the rest after the grace.
+    // Runs on the control strand: refuse new connections, wake idle ones, cut the rest after the grace.
     void begin_stop() {
         st.stopping = true;
         boost::system::error_code ec;
@@ -116,7 +119,7 @@ std::uint16_t server::port() const noexcept {
 
 void server::run() {
     auto& im = *impl_;
-    asio::co_spawn(im.st.ioc, im.accept_loop(), asio::detached);
+    asio::co_spawn(im.control, im.accept_loop(), asio::detached);
     if (im.st.options.handle_signals) {
         im.signals.add(SIGINT);
         im.signals.add(SIGTERM);
@@ -135,7 +138,7 @@ void server::run() {
 
 void server::stop() {
     if (impl_->stop_requested.exchange(true)) return;
-    asio::post(impl_->st.ioc, [this] { impl_->begin_stop(); });
+    asio::post(impl_->control, [this] { impl_->begin_stop(); });
 }
 
 }  // namespace sesh::http
