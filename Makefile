@@ -1,6 +1,6 @@
 # The README's commands. `make test` installs what is missing, builds with warnings as errors,
-# and runs every test (ctest), the unit and integration tests again under ASan + UBSan, the
-# concurrency tests under TSan, and each fuzz target briefly.
+# and runs every test (ctest), the unit, integration and seshd API tests again under ASan + UBSan,
+# the concurrency tests under TSan, and each fuzz target briefly.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
@@ -10,14 +10,15 @@ FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 10
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?=
-# Every GoogleTest executable: they run again under ASan + UBSan.
+# Every GoogleTest executable, and seshd and sesh for the node-driven seshd_api tests: all run again
+# under ASan + UBSan.
 ASAN_TARGETS = unit_core unit_cookie unit_tokens unit_jwt unit_iron unit_store unit_session unit_auth unit_http \
-               integration_sqlite integration_redis integration_auth integration_http
+               integration_sqlite integration_redis integration_auth integration_http seshd sesh
 # The tests where threads meet (stores, session manager, codec caches, the server): again under TSan.
 TSAN_TARGETS = unit_store unit_session unit_jwt unit_iron \
                integration_sqlite integration_redis integration_auth integration_http
 
-.PHONY: all deps build test unit-asan tsan fuzz fuzz-smoke run bench bench-micro bench-store clean
+.PHONY: all deps build test asan tsan fuzz fuzz-smoke run bench bench-micro bench-store clean
 
 all: build
 
@@ -28,10 +29,10 @@ build: deps
 	cmake -S . -B $(BUILD) -DSESH_WERROR=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j$(JOBS)
 
-unit-asan: deps
+asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DSESH_WERROR=ON -DSESH_SANITIZE=address,undefined -DSESH_BUILD_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build $(ASAN_BUILD) -j$(JOBS) --target $(ASAN_TARGETS)
-	cd $(ASAN_BUILD) && ctest --output-on-failure -L "unit|integration" -j$(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -L "unit|integration|seshd" -j$(JOBS)
 
 tsan: deps
 	cmake -S . -B $(TSAN_BUILD) -DSESH_WERROR=ON -DSESH_SANITIZE=thread -DSESH_BUILD_BENCH=OFF $(CMAKE_FLAGS)
@@ -53,7 +54,7 @@ fuzz: deps
 fuzz-smoke: deps
 	$(call fuzz_run,$(FUZZ_SMOKE_SECONDS))
 
-test: build unit-asan tsan fuzz-smoke
+test: build asan tsan fuzz-smoke
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 # seshd on http://127.0.0.1:3000 with SQLite in ./data (SESH_* variables override, see README).

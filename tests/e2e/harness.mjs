@@ -48,11 +48,13 @@ export async function startSeshd({ env = {}, dataDir, port } = {}) {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
+  // A graceful stop must end with status 0: under ASan a leak or a late memory error shows here.
   const stop = async () => {
     if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
+    const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
     child.kill('SIGTERM');
-    await exited;
+    const { code, signal } = await exited;
+    if (code !== 0) throw new Error(`seshd ended with ${signal ?? `status ${code}`} after SIGTERM: ${log.slice(-4000)}`);
   };
   await launch();
   return {
