@@ -2,6 +2,7 @@
 // answer carries. The connection (connection.cpp) and the in-memory fuzz target both use it, so
 // the fuzzer exercises exactly what a client reaches.
 #include <exception>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -57,7 +58,7 @@ std::optional<parse_failure> classify_parse_error(const boost::system::error_cod
 }
 
 asio::awaitable<answer> respond(server_state& st, request& req, std::string address) {
-    context ctx(req, st.sessions, st.stats, address, st.blocking.get_executor());
+    context ctx(req, st.sessions, st.stats, std::move(address), st.blocking.get_executor());
     answer out;
     bool threw = false;
     try {
