@@ -273,7 +273,10 @@ async function startSeshd(env) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(work, 'seshd-'));
   const base = `http://127.0.0.1:${port}`;
-  const common = { SESH_LISTEN: `127.0.0.1:${port}`, SESH_DATA_DIR: dataDir, SESH_SECRET: secret, SESH_LOG_LEVEL: 'warn' };
+  // wrk is one loopback address filling up to a million sessions: the per-address limit on new
+  // anonymous sessions and the default store bound would measure themselves, not the server.
+  const common = { SESH_LISTEN: `127.0.0.1:${port}`, SESH_DATA_DIR: dataDir, SESH_SECRET: secret, SESH_LOG_LEVEL: 'warn',
+                   SESH_NEW_SESSIONS_PER_MINUTE: '0', SESH_MAX_SESSIONS: '4000000' };
   const child = start(join(build, 'apps/seshd/seshd'), [], { ...common, ...env });
   await waitFor(`${base}/healthz`, child);
   return { base, child };

@@ -26,7 +26,8 @@ struct session_ops;
 class session {
 public:
     /// The data, read-only. For jwt and iron, the members sesh keeps for itself (the JWT's
-    /// `sub`, `iat`, `exp`, `jti`, `sesh_iat_ms`, `sesh_created_ms`; iron's `_sesh`) are not in it.
+    /// `sub`, `iat`, `exp`, `jti`, `sesh_sid`, `sesh_iat_ms`, `sesh_created_ms`; iron's `_sesh`)
+    /// are not in it.
     [[nodiscard]] const boost::json::object& data() const noexcept { return data_; }
     /// The data, for changing; marks the session modified so the next save writes it.
     [[nodiscard]] boost::json::object& mutable_data() noexcept {
@@ -68,9 +69,13 @@ public:
     [[nodiscard]] bool modified() const noexcept { return modified_; }
     /// True once session_manager::destroy ended it: a later save writes nothing.
     [[nodiscard]] bool destroyed() const noexcept { return destroyed_; }
-    /// An identifier safe to log and show: the store key (SHA-256 of the token, server strategy),
-    /// the `jti` (jwt; iron with a store), or empty (iron without a store, or a session not saved
-    /// yet). Never the token itself.
+    /// An identifier safe to log and show, the same for every token the session is given (at
+    /// login, after each write, at each renewal), so that session_manager::revoke(id) and destroy
+    /// end them all: the store key (SHA-256 of the token, server strategy); the session id (jwt;
+    /// iron with a store), drawn when the session is created or regenerated and copied into each
+    /// re-issued token (a token next-auth made has none: its `jti`, kept as the id from then on);
+    /// or empty (iron without a store, a seal iron-session made, or a session not saved yet).
+    /// Never the token itself.
     [[nodiscard]] const std::string& id() const noexcept { return id_; }
     /// When the session was created (first saved); the epoch for a new session.
     [[nodiscard]] clock::time_point created() const noexcept { return created_; }
@@ -89,7 +94,7 @@ private:
     std::string user_id_;
     std::string id_;
     std::string token_;                 ///< the cookie value (server: opaque token); never logged
-    std::string previous_id_;           ///< set by regenerate: the store key / jti the next save retires
+    std::string previous_id_;           ///< set by regenerate: the store key / session id the next save retires
     clock::time_point previous_expires_{};  ///< jwt/iron: how long previous_id_ must stay denied
     clock::time_point created_{};
     clock::time_point last_seen_{};     ///< server: last renewal; jwt/iron: token issue time
@@ -107,6 +112,7 @@ private:
     bool destroyed_ = false;
     bool reissue_ = false;              ///< jwt/iron: the next save writes a new token even if unchanged
     bool has_metadata_ = true;          ///< iron: the seal carried sesh's `_sesh` member
+    bool stored_anonymous_ = false;     ///< server: the stored record has no user id (its idle expiry is the short one)
 };
 
 }  // namespace sesh

@@ -37,7 +37,7 @@ struct session_options {
     /// Where sessions live. Default server.
     sesh::strategy strategy = sesh::strategy::server;
     /// Required for `server`. For `jwt` and `iron` optional: when set, tokens become revocable
-    /// (a `jti` deny-list and a per-user not-before time, checked on every load: one
+    /// (a deny-list of session ids and a per-user not-before time, checked on every load: one
     /// store::revoked round trip).
     std::shared_ptr<sesh::store> store;
     /// jwt: the secrets (first encrypts, all decrypt). Required for jwt.
@@ -62,6 +62,15 @@ struct session_options {
     /// Session data larger than this (as JSON) is refused at save with errc::too_large.
     /// Default 16 KiB.
     std::size_t max_data_bytes = 16 * 1024;
+    /// A session without a user id is anonymous (no sign-in yet): anyone can start one with a
+    /// request that carries no cookie, so it is held to tighter limits until it gets a user, or
+    /// such requests could fill the store with large, long-lived records. Its data over this (or
+    /// max_data_bytes, when smaller) is refused at save with errc::too_large. Default 4 KiB.
+    std::size_t anonymous_max_data_bytes = 4 * 1024;
+    /// The idle timeout of an anonymous session (or idle_timeout, when shorter); once it has a
+    /// user id it gets idle_timeout. Its sliding renewal runs at least every half of this, even
+    /// when update_age is longer, so an active visitor keeps the session. Default 1 hour.
+    std::chrono::seconds anonymous_idle_timeout = std::chrono::hours(1);
 
     /// Cookie base name. Empty means the strategy's default: `sesh.session-token` (server),
     /// `next-auth.session-token` (jwt, so next-auth apps share it), `iron-session` (iron).
@@ -104,17 +113,19 @@ struct session_info {
 /// requests; each session object belongs to one request. Copies share one immutable state.
 ///
 /// What the token carries for the stateless strategies. jwt: the session data as claims, the
-/// user id as `sub`, next-auth's `iat`/`exp`/`jti`, and `sesh_iat_ms`/`sesh_created_ms` (issue
-/// and creation time in milliseconds; a token made by next-auth, without them, counts from
-/// `iat`). iron: the data, plus a `_sesh` member {jti, iat_ms, created_ms, uid} when a store is
-/// configured or a user id is set; an anonymous iron session without a store is sealed exactly
+/// user id as `sub`, next-auth's `iat`/`exp`/`jti`, `sesh_sid` (the session id, the same in every
+/// token of one session: session::id) and `sesh_iat_ms`/`sesh_created_ms` (issue and creation
+/// time in milliseconds; a token made by next-auth, without them, counts from `iat`, and its
+/// `jti` serves as the session id). iron: the data, plus a `_sesh` member {sid, iat_ms,
+/// created_ms, uid} (sid only with a store) when a store is configured or a user id is set; an anonymous iron session without a store is sealed exactly
 /// as iron-session would seal its data, and then lives as iron-session's do: until the seal
 /// expires, with no sliding renewal and no server-side idle or absolute limit.
 class session_manager {
 public:
     /// errc::invalid_argument when a required option for the strategy is missing or unusable
     /// (no store for server, no secret for jwt, a short iron password, timeouts <= 0, a negative
-    /// update_age, max_data_bytes 0, iron max_age <= 60 s, a cookie name that is not a token, or
+    /// update_age, max_data_bytes or anonymous_max_data_bytes 0, anonymous_idle_timeout <= 0,
+    /// iron max_age <= 60 s, a cookie name that is not a token, or
     /// attributes a browser would refuse such as SameSite=None without Secure).
     [[nodiscard]] static result<session_manager> create(session_options options);
 
@@ -139,16 +150,18 @@ public:
     /// meanwhile (by logout elsewhere): it is not brought back. On error `s` is unchanged.
     [[nodiscard]] result<std::vector<std::string>> save(session& s) const;
 
-    /// Ends `s`: removes the server record, or denies the token's jti (jwt/iron with a store;
-    /// without a store a stateless token stays valid until it expires, only the cookie goes).
+    /// Ends `s`: removes the server record, or denies the session id (jwt/iron with a store)
+    /// until the session's absolute expiry, which ends every token the session was ever given,
+    /// not only the current one (without a store a stateless token stays valid until it expires,
+    /// only the cookie goes).
     /// Returns the Set-Cookie values that clear the cookie and every chunk the request had.
     /// Errors: store_unavailable (then `s` is unchanged).
     [[nodiscard]] result<std::vector<std::string>> destroy(session& s) const;
 
     /// Gives `s` a new token with the same data (call it at login: no session fixation). The
-    /// old token stops working at the next save, which writes the new cookie (jwt/iron: the old
-    /// jti is denied when a store is configured; without one the old token lives until it
-    /// expires). The absolute timeout starts again, as for a new session. No effect on a new
+    /// old token stops working at the next save, which writes the new cookie (jwt/iron: a new
+    /// session id, and the old one, with every token that carried it, is denied when a store is
+    /// configured; without one the old tokens live until they expire). The absolute timeout starts again, as for a new session. No effect on a new
     /// session, which gets a fresh token at its first save anyway.
     void regenerate(session& s) const;
 
@@ -156,7 +169,8 @@ public:
     /// errc::invalid_argument otherwise or for an empty user id; store_unavailable.
     [[nodiscard]] result<std::vector<session_info>> list(std::string_view user_id) const;
     /// Ends one session by its id (session_info::id, session::id). Server: removes the record.
-    /// jwt/iron with a store: denies that jti for max_age. Succeeds whether or not it existed.
+    /// jwt/iron with a store: denies that session id, and so every token of the session, for
+    /// absolute_timeout (or max_age, if longer) from now. Succeeds whether or not it existed.
     /// errc::invalid_argument for jwt/iron without a store or an empty id; store_unavailable.
     [[nodiscard]] result<void> revoke(std::string_view session_id) const;
     /// Ends every session of a user (server: removes the records; jwt/iron with a store: tokens

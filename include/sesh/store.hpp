@@ -37,8 +37,9 @@ struct session_record {
 struct store_options {
     /// Time source for expiry; null means sesh::system_clock(). Must outlive the store.
     const sesh::clock* clock = nullptr;
-    /// memory: the most sessions held; creating one more fails with errc::store_full (existing
-    /// sessions are never evicted to make room: that would log people out at random).
+    /// memory, sqlite: the most sessions held; creating one more fails with errc::store_full
+    /// (expired ones are purged first; live sessions are never evicted to make room: that would
+    /// log people out at random). redis: not enforced (bound it with Redis's maxmemory).
     std::size_t max_sessions = 1'000'000;
     /// every backend: records whose data is longer are refused with errc::too_large.
     std::size_t max_data_bytes = 64 * 1024;

@@ -1,6 +1,8 @@
 // JSON and form bodies, parsed without exceptions.
 #include <sesh/http/body.hpp>
 
+#include <cmath>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
 
@@ -48,6 +50,21 @@ std::optional<std::string> decode_component(std::string_view s) {
     return out;
 }
 
+// Boost.JSON reads a number too large for a double (`1e999999`) as infinity, and no JSON writer
+// can give infinity back: stored in a session it would fail every later save and load. The
+// parser already bounds the depth, so recursion here is bounded too.
+bool all_finite(const boost::json::value& v) noexcept {
+    if (const double* d = v.if_double()) return std::isfinite(*d);
+    if (const auto* o = v.if_object()) {
+        for (const auto& kv : *o)
+            if (!all_finite(kv.value())) return false;
+    } else if (const auto* a = v.if_array()) {
+        for (const auto& e : *a)
+            if (!all_finite(e)) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 result<boost::json::object> parse_json_object(std::string_view body) {
@@ -55,7 +72,7 @@ result<boost::json::object> parse_json_object(std::string_view body) {
     opts.max_depth = 32;
     boost::system::error_code ec;
     boost::json::value v = boost::json::parse(body, ec, {}, opts);
-    if (ec || !v.is_object()) return fail(errc::malformed);
+    if (ec || !v.is_object() || !all_finite(v)) return fail(errc::malformed);
     return std::move(v.as_object());
 }
 

@@ -27,6 +27,14 @@ void finish_session(server_state& st, context& ctx, response& res) {
             res = json_error(status::payload_too_large, "Session data too large");
             return;
         }
+        if (e == errc::store_full) {
+            // The store's bound (store_options::max_sessions) is reached: new sessions wait for
+            // expired ones to go; the sessions already stored keep working. Not an outage.
+            spdlog::warn("session store full on {}: no new session stored", ctx.route());
+            res = json_error(status::insufficient_storage, "Session store full, try again later");
+            res.set(field::retry_after, "60");
+            return;
+        }
         st.stats.store_error();
         spdlog::warn("session save failed on {}: {}", ctx.route(), e.message());
         res = json_error(status::service_unavailable, "Session store unavailable");

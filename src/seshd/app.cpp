@@ -9,6 +9,7 @@ namespace sesh::seshd {
 
 tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     store_options so;
+    so.max_sessions = c.max_sessions;
     auto st = open_store(c.store_url, so);
     if (!st) return tl::unexpected("cannot open the session store " + c.store_url + ": " + st.error().message());
     auto users = open_user_store(c.store_url, so);
@@ -26,6 +27,8 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     o.idle_timeout = c.idle_timeout;
     o.absolute_timeout = c.absolute_timeout;
     o.update_age = c.update_age;
+    o.anonymous_max_data_bytes = c.anonymous_max_data_bytes;
+    o.anonymous_idle_timeout = c.anonymous_idle_timeout;
     // The cookie lives as long as an idle session may; iron needs a ttl over its 60 s of skew.
     o.max_age = c.strategy == strategy::iron ? std::max(c.idle_timeout, std::chrono::seconds(120)) : c.idle_timeout;
     o.secure = secure;
@@ -36,8 +39,10 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     // https (next-auth core/lib/cookie.ts defaultCookies).
     std::string csrf = secure ? "__Host-next-auth.csrf-token" : "next-auth.csrf-token";
     std::string callback = secure ? "__Secure-next-auth.callback-url" : "next-auth.callback-url";
-    return std::unique_ptr<app>(new app{std::move(c), std::move(shared_store), std::move(*users), std::move(*mgr),
-                                        login_throttle{}, {}, secure, std::move(csrf), std::move(callback)});
+    auto a = std::unique_ptr<app>(new app{std::move(c), std::move(shared_store), std::move(*users), std::move(*mgr),
+                                          login_throttle{}, {}, secure, std::move(csrf), std::move(callback), {}});
+    a->new_sessions.configure(a->config.new_sessions_per_minute);
+    return a;
 }
 
 std::string iso8601_ms(clock::time_point t) {

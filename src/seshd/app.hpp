@@ -15,6 +15,7 @@
 #include <sesh/users.hpp>
 
 #include "seshd/config.hpp"
+#include "seshd/new_session_limit.hpp"
 
 namespace sesh::seshd {
 
@@ -31,6 +32,8 @@ struct app {
     /// next-auth's cookie names for this origin (with prefixes on https).
     std::string csrf_cookie;          ///< next-auth.csrf-token / __Host-next-auth.csrf-token
     std::string callback_url_cookie;  ///< next-auth.callback-url / __Secure-next-auth.callback-url
+    /// New anonymous sessions per client address (config.new_sessions_per_minute).
+    new_session_limit new_sessions;
 };
 
 /// How a sign-in attempt ended.
@@ -55,8 +58,16 @@ struct login_result {
 /// Signs the request's session in as `u`: session_manager::regenerate (no fixation), the user id,
 /// and the profile data every strategy carries: `name`, `email` (null when empty) and `picture`
 /// (null) — next-auth's default JWT claims, so a next-auth app reading a jwt-strategy cookie sees
-/// the same user. Errors: store_unavailable.
+/// the same user — plus `username`, the account's name, which nothing the user sends changes
+/// (`name` is only the display name, which next-auth's update() may change). Errors:
+/// store_unavailable.
 [[nodiscard]] result<void> start_user_session(http::context& ctx, const user& u);
+
+/// Who `s` is signed in as, for greeting and display as the identity; nothing when anonymous.
+/// The `username` seshd writes at sign-in; for a session without it (a token a next-auth app
+/// made) the `name` that app wrote, then the user id. Never a display name the user changed
+/// (the session update route pins `username` before it changes `name`).
+[[nodiscard]] std::optional<std::string> signed_in_username(const session& s);
 
 /// What a sign-up attempt came to.
 struct signup_result {
@@ -67,6 +78,12 @@ struct signup_result {
 /// session in as the new user. `name` is normalized first.
 [[nodiscard]] http::awaitable<signup_result> sign_up(http::context& ctx, app& a, std::string_view name,
                                                      std::string_view password, std::string_view email);
+
+/// Call before a handler puts data in the request's session: when that would start a new
+/// anonymous session (no cookie session yet, no user) and the client's address has started
+/// config.new_sessions_per_minute of them this minute, the 429 JSON answer (with Retry-After)
+/// to send instead; otherwise nothing. Sign-in is not limited here (the login throttle is).
+[[nodiscard]] std::optional<http::response> refuse_new_anonymous_session(http::context& ctx, app& a);
 
 /// The CSRF token for forms and /api/auth/csrf: the token of the request's valid next-auth CSRF
 /// cookie, or a new one whose cookie (HttpOnly, SameSite=Lax, `__Host-` on https) is queued on ctx.

@@ -36,6 +36,19 @@ struct config {
     std::chrono::seconds absolute_timeout = std::chrono::hours(24 * 90);
     /// SESH_UPDATE_AGE / --update-age (seconds): sliding renewal interval. Default 1 day.
     std::chrono::seconds update_age = std::chrono::hours(24);
+    /// Anonymous sessions (no sign-in yet) cost whoever sends a cookie-less request nothing, so
+    /// they are bounded until sign-in (issue 17): SESH_ANONYMOUS_MAX_DATA_BYTES, their largest
+    /// data as JSON (past it 413). Default 4 KiB.
+    std::size_t anonymous_max_data_bytes = 4 * 1024;
+    /// SESH_ANONYMOUS_IDLE_TIMEOUT (seconds): an anonymous session unused this long ends (it is
+    /// renewed at least every half of this while in use). Default 1 hour.
+    std::chrono::seconds anonymous_idle_timeout = std::chrono::hours(1);
+    /// SESH_NEW_SESSIONS_PER_MINUTE: anonymous sessions one client address (an IPv6 /64) may
+    /// start per minute; past it 429 with Retry-After. 0 turns the limit off. Default 60.
+    std::size_t new_sessions_per_minute = 60;
+    /// SESH_MAX_SESSIONS: the most sessions the memory or SQLite store holds; past it a new
+    /// session gets 507 (signed-in ones live on). Default 1000000.
+    std::size_t max_sessions = 1'000'000;
     /// SESH_THREADS / --threads: I/O threads, 0 = one per core.
     unsigned threads = 0;
     /// SESH_LOG_LEVEL / --log-level: trace|debug|info|warn|error. Default info.

@@ -79,7 +79,8 @@ tl::expected<config, std::string> config_from_env() {
     };
     for (auto [name, field] : {seconds_var{"SESH_IDLE_TIMEOUT", &c.idle_timeout},
                                seconds_var{"SESH_ABSOLUTE_TIMEOUT", &c.absolute_timeout},
-                               seconds_var{"SESH_UPDATE_AGE", &c.update_age}}) {
+                               seconds_var{"SESH_UPDATE_AGE", &c.update_age},
+                               seconds_var{"SESH_ANONYMOUS_IDLE_TIMEOUT", &c.anonymous_idle_timeout}}) {
         if (auto v = env(name)) {
             long long n = 0;
             if (!parse_number(v, n) || n < 0) return tl::unexpected(std::string(name) + " must be a number of seconds");
@@ -102,6 +103,12 @@ tl::expected<config, std::string> config_from_env() {
         return tl::unexpected(std::string("SESH_MAX_CONNECTIONS must be a number"));
     if (auto v = env("SESH_MAX_BODY_BYTES"); v && !parse_number(v, c.server.max_body_bytes))
         return tl::unexpected(std::string("SESH_MAX_BODY_BYTES must be a number"));
+    if (auto v = env("SESH_ANONYMOUS_MAX_DATA_BYTES"); v && (!parse_number(v, c.anonymous_max_data_bytes) || c.anonymous_max_data_bytes == 0))
+        return tl::unexpected(std::string("SESH_ANONYMOUS_MAX_DATA_BYTES must be a positive number"));
+    if (auto v = env("SESH_NEW_SESSIONS_PER_MINUTE"); v && !parse_number(v, c.new_sessions_per_minute))
+        return tl::unexpected(std::string("SESH_NEW_SESSIONS_PER_MINUTE must be a number"));
+    if (auto v = env("SESH_MAX_SESSIONS"); v && (!parse_number(v, c.max_sessions) || c.max_sessions == 0))
+        return tl::unexpected(std::string("SESH_MAX_SESSIONS must be a positive number"));
     if (auto v = env("SESH_THREADS"); v && !parse_number(v, c.threads))
         return tl::unexpected(std::string("SESH_THREADS must be a number"));
     if (auto v = env("SESH_ARGON2_OPS"); v && !parse_number(v, c.password.ops_limit))

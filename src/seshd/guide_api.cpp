@@ -23,13 +23,6 @@ std::optional<http::response> refuse_non_json(http::context& ctx) {
     return http::json_error(status::unsupported_media_type, "Content-Type must be application/json");
 }
 
-// The signed-in user's display name, or nothing for an anonymous session.
-std::optional<std::string> signed_in_name(const session& s) {
-    if (s.user_id().empty()) return std::nullopt;
-    auto name = s.get_string("name");
-    return name ? std::string(*name) : std::string(s.user_id());
-}
-
 }  // namespace
 
 void add_guide_routes(http::router& r, app& a) {
@@ -63,7 +56,8 @@ void add_guide_routes(http::router& r, app& a) {
     r.add(http::verb::get, "/api/profile", [](http::context& ctx) -> http::awaitable<http::response> {
         auto s = ctx.session();
         if (!s) co_return store_down();
-        if (auto name = signed_in_name(**s)) co_return message(status::ok, "Welcome " + *name);
+        // By the username, the identity: the display name is the user's to change.
+        if (auto name = signed_in_username(**s)) co_return message(status::ok, "Welcome " + *name);
         co_return message(status::unauthorized, "Not logged in");
     });
 
@@ -71,7 +65,7 @@ void add_guide_routes(http::router& r, app& a) {
     r.add(http::verb::get, "/api/hello", [](http::context& ctx) -> http::awaitable<http::response> {
         auto s = ctx.session();
         if (!s) co_return store_down();
-        if (auto name = signed_in_name(**s)) co_return message(status::ok, "Hello, " + *name);
+        if (auto name = signed_in_username(**s)) co_return message(status::ok, "Hello, " + *name);
         co_return message(status::unauthorized, "Not authenticated");
     });
 
@@ -82,12 +76,13 @@ void add_guide_routes(http::router& r, app& a) {
         const auto* user = (*s)->data().if_contains("user");
         co_return http::json_response(status::ok, object{{"user", user ? *user : boost::json::value(nullptr)}});
     });
-    r.add(http::verb::post, "/api/user", [](http::context& ctx) -> http::awaitable<http::response> {
+    r.add(http::verb::post, "/api/user", [&a](http::context& ctx) -> http::awaitable<http::response> {
         if (auto refused = refuse_non_json(ctx)) co_return std::move(*refused);
         auto body = http::parse_json_object(ctx.req().body());
         if (!body || !body->contains("user")) co_return http::json_error(status::bad_request, "Body must be {\"user\": …}");
         auto s = ctx.session();
         if (!s) co_return store_down();
+        if (auto refused = refuse_new_anonymous_session(ctx, a)) co_return std::move(*refused);
         (*s)->set("user", body->at("user"));
         co_return message(status::ok, "Session saved");
     });

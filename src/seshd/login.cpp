@@ -50,10 +50,20 @@ result<void> start_user_session(http::context& ctx, const user& u) {
     if (!s) return fail(s.error());
     ctx.sessions().regenerate(**s);  // a new token at login: no session fixation
     (*s)->set_user_id(u.id);
+    // `username` is the identity, fixed for the session; `name` starts equal to it but is the
+    // display name next-auth's update() may change (issue 17, finding 4).
+    (*s)->set("username", boost::json::string(u.name));
     (*s)->set("name", boost::json::string(u.name));
     (*s)->set("email", u.email.empty() ? boost::json::value(nullptr) : boost::json::value(u.email));
     (*s)->set("picture", nullptr);
     return {};
+}
+
+std::optional<std::string> signed_in_username(const session& s) {
+    if (s.user_id().empty()) return std::nullopt;
+    if (auto u = s.get_string("username")) return std::string(*u);
+    if (auto n = s.get_string("name")) return std::string(*n);
+    return s.user_id();
 }
 
 }  // namespace sesh::seshd

@@ -85,8 +85,10 @@ void add_nextauth_routes(http::router& r, app& a) {
         co_return session_json(*s);
     });
 
-    // update(): next-auth/react posts {csrfToken, data}. seshd applies a new display name
-    // (data.name or data.user.name); a bad CSRF token gets next-auth's 400 {}.
+    // update(): next-auth/react posts {csrfToken, data}. next-auth itself applies nothing unless
+    // the app's jwt callback does; seshd applies one thing, a new display name (data.name or
+    // data.user.name, 1-128 characters), and ignores the rest: `username`, `email`, `sub` and the
+    // user id are identity and never change here. A bad CSRF token gets next-auth's 400 {}.
     r.add(http::verb::post, "/api/auth/session", [&a](http::context& ctx) -> http::awaitable<http::response> {
         auto body = http::parse_json_object(ctx.req().body());
         const auto* token = body ? body->if_contains("csrfToken") : nullptr;
@@ -99,8 +101,13 @@ void add_nextauth_routes(http::router& r, app& a) {
             const auto& d = data->as_object();
             const boost::json::value* name = d.if_contains("name");
             if (const auto* u = d.if_contains("user"); !name && u && u->is_object()) name = u->as_object().if_contains("name");
-            if (name && name->is_string() && !name->as_string().empty() && name->as_string().size() <= 128)
+            if (name && name->is_string() && !name->as_string().empty() && name->as_string().size() <= 128) {
+                // A session a next-auth app made has no `username`: its `name` was the identity
+                // until now, so it is pinned before the display name changes.
+                if (!(*s)->get_string("username"))
+                    if (auto who = signed_in_username(**s)) (*s)->set("username", boost::json::string(*who));
                 (*s)->set("name", *name);
+            }
         }
         co_return session_json(*s);
     });

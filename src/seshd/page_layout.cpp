@@ -15,7 +15,7 @@ http::response render_page(http::context& ctx, const app& a, http::status s, std
     std::string user;
     if (auto sess = ctx.session()) {
         if (auto t = (*sess)->get_string("theme"); t && (*t == "light" || *t == "dark")) theme = *t;
-        if (!(*sess)->user_id().empty()) user = std::string((*sess)->get_string("name").value_or("you"));
+        if (auto who = signed_in_username(**sess)) user = std::move(*who);
     }
     std::string nav;
     if (user.empty()) {

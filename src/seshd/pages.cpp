@@ -102,7 +102,12 @@ void add_page_routes(http::router& r, app& a) {
     r.add(http::verb::get, "/profile", http::require_session([&a](http::context& ctx) -> http::awaitable<http::response> {
         const session& s = **ctx.session();
         std::string body = "<dl class=\"card\">";
-        body += "<dt>Username</dt><dd id=\"name\">" + html_escape(s.get_string("name").value_or("")) + "</dd>";
+        // The username is who this is; the display name (next-auth's user.name, which the user
+        // may change) is shown apart, and only when it differs.
+        const std::string username = signed_in_username(s).value_or("");
+        body += "<dt>Username</dt><dd id=\"name\">" + html_escape(username) + "</dd>";
+        if (auto display = s.get_string("name"); display && *display != username)
+            body += "<dt>Display name</dt><dd id=\"display-name\">" + html_escape(*display) + "</dd>";
         body += "<dt>E-mail</dt><dd id=\"email\">" + html_escape(s.get_string("email").value_or("—")) + "</dd>";
         body += "<dt>Signed in since</dt><dd>" + iso8601_ms(s.created()) + "</dd>";
         body += "<dt>Session ends</dt><dd>" + iso8601_ms(s.expires()) + " (unless you stay active)</dd></dl>";

@@ -68,7 +68,7 @@ result<void> make_codec(const session_options& o, session_manager::impl& m) {
 
 result<session_manager> session_manager::create(session_options o) {
     if (o.idle_timeout <= 0s || o.absolute_timeout <= 0s || o.max_age <= 0s || o.update_age < 0s ||
-        o.max_data_bytes == 0)
+        o.max_data_bytes == 0 || o.anonymous_max_data_bytes == 0 || o.anonymous_idle_timeout <= 0s)
         return fail(errc::invalid_argument);
     auto p = std::make_shared<impl>();
     p->strategy = o.strategy;
@@ -80,6 +80,8 @@ result<session_manager> session_manager::create(session_options o) {
     p->max_age = o.max_age;
     p->update_age = o.update_age;
     p->max_data_bytes = o.max_data_bytes;
+    p->anonymous_max_data_bytes = std::min(o.anonymous_max_data_bytes, o.max_data_bytes);
+    p->anonymous_idle_timeout = std::min(o.anonymous_idle_timeout, o.idle_timeout);
     p->chunking = o.chunking;
     if (auto r = make_codec(o, *p); !r) return fail(r.error());
 

@@ -31,6 +31,8 @@ struct session_manager::impl {
     std::chrono::seconds update_age{};
     std::chrono::seconds cookie_max_age{};  ///< max_age, or iron-session's ttl - 60 s for iron
     std::size_t max_data_bytes = 0;
+    std::size_t anonymous_max_data_bytes = 0;         ///< never over max_data_bytes
+    std::chrono::seconds anonymous_idle_timeout{};    ///< never over idle_timeout
     bool chunking = true;
     /// The session cookie with its final name and every attribute; the value is filled per save.
     set_cookie cookie;
@@ -75,9 +77,27 @@ struct session_ops {
     /// True when the data is over max_data_bytes as JSON.
     [[nodiscard]] static bool too_large(const impl& m, const session& s);
 
+    // manager_revoke.cpp
+    /// jwt/iron: how long `s`'s session id must stay denied so that no token of it loads again.
+    [[nodiscard]] static clock::time_point deny_until(const session& s) noexcept;
+
     /// Turns `s` into what load returns for no (or a bad) cookie, keeping the seen cookies.
     static void reset_to_new(session& s, bool stale) noexcept;
 };
+
+/// The idle timeout of a session with (or without) a user id: anonymous ones get the shorter.
+[[nodiscard]] inline std::chrono::seconds idle_timeout_for(const session_manager::impl& m,
+                                                            const std::string& user_id) noexcept {
+    return user_id.empty() ? m.anonymous_idle_timeout : m.idle_timeout;
+}
+
+/// How long after its last renewal a session is renewed again: update_age, but for an anonymous
+/// session at most half its idle timeout, so that a visitor active more often than that never
+/// sees it end.
+[[nodiscard]] inline std::chrono::seconds renew_after(const session_manager::impl& m,
+                                                      const std::string& user_id) noexcept {
+    return user_id.empty() ? std::min(m.update_age, m.anonymous_idle_timeout / 2) : m.update_age;
+}
 
 /// Milliseconds since the Unix epoch (the unit of iron's expiry and of sesh's own claims).
 [[nodiscard]] inline std::int64_t unix_ms(clock::time_point t) noexcept {

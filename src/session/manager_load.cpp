@@ -23,6 +23,7 @@ void session_ops::reset_to_new(session& s, bool stale) noexcept {
     s.modified_ = false;
     s.reissue_ = false;
     s.has_metadata_ = true;
+    s.stored_anonymous_ = false;
     s.stale_cookie_ = stale;
 }
 
@@ -54,6 +55,7 @@ result<void> session_ops::load_server(const impl& m, session& s, std::string_vie
     }
     s.data_ = std::move(v.get_object());
     s.user_id_ = std::move(r.user_id);
+    s.stored_anonymous_ = s.user_id_.empty();
     s.id_ = std::move(key);
     s.token_ = token;
     s.created_ = r.created;

@@ -17,6 +17,7 @@ namespace {
 // What a token says about itself, besides the session data.
 struct token_facts {
     std::string jti;
+    std::string sid;  // the session id every token of the session shares; empty in a peer's token
     std::string user_id;
     std::int64_t issued_ms = -1;   // -1: unknown (an iron seal without sesh metadata)
     std::int64_t created_ms = -1;
@@ -65,6 +66,7 @@ bool read_jwt_claims(json::object& claims, token_facts& f) {
     std::int64_t iat = -1, exp = -1;
     const std::int64_t max_s = max_unix_ms / 1000;
     if (!take_string(claims, "sub", f.user_id) || !take_string(claims, "jti", f.jti) ||
+        !take_string(claims, "sesh_sid", f.sid) ||
         !take_number(claims, "iat", max_s, iat) || !take_number(claims, "exp", max_s, exp) ||
         !take_number(claims, "sesh_iat_ms", max_unix_ms, f.issued_ms) ||
         !take_number(claims, "sesh_created_ms", max_unix_ms, f.created_ms))
@@ -89,7 +91,8 @@ bool read_iron_metadata(json::object& data, token_facts& f) {
     if (!meta) return false;
     json::object m = std::move(*meta);
     data.stable_erase("_sesh");
-    if (!take_string(m, "jti", f.jti) || !take_string(m, "uid", f.user_id) ||
+    // `jti`: the id of seals sesh made before session ids (one per seal); read as the sid.
+    if (!take_string(m, "sid", f.sid) || !take_string(m, "jti", f.jti) || !take_string(m, "uid", f.user_id) ||
         !take_number(m, "iat_ms", max_unix_ms, f.issued_ms) ||
         !take_number(m, "created_ms", max_unix_ms, f.created_ms) || f.issued_ms < 0)
         return false;
@@ -156,25 +159,28 @@ result<void> session_ops::load_stateless(const impl& m, session& s, std::string_
         issued = from_unix_ms(f.issued_ms);
         created = from_unix_ms(f.created_ms);
         absolute = created + m.absolute_timeout;
-        expires = std::min({token_expires, issued + m.idle_timeout, absolute});
+        expires = std::min({token_expires, issued + idle_timeout_for(m, f.user_id), absolute});
     }
     // The codecs enforce the token's own expiry; the server's idle and absolute limits are ours.
     if (now >= expires) {
         s.stale_cookie_ = true;
         return {};
     }
-    if (m.store && (!f.jti.empty() || !f.user_id.empty())) {
-        auto revoked = m.store->revoked(f.jti, f.user_id, issued);
+    // The session id, which logout and revoke deny: sesh's own, or for a token a peer made (no
+    // sid) its jti, which every re-issue then carries on as the sid.
+    std::string id = !f.sid.empty() ? std::move(f.sid) : std::move(f.jti);
+    if (m.store && (!id.empty() || !f.user_id.empty())) {
+        auto revoked = m.store->revoked(id, f.user_id, issued);
         if (!revoked) return fail(revoked.error());
         if (*revoked) {
-            spdlog::debug("sesh: revoked {} token {} refused", m.cookie.name, f.jti);
+            spdlog::debug("sesh: revoked {} session {} refused", m.cookie.name, id);
             s.stale_cookie_ = true;
             return {};
         }
     }
     s.data_ = std::move(*data);
     s.user_id_ = std::move(f.user_id);
-    s.id_ = std::move(f.jti);
+    s.id_ = std::move(id);
     s.created_ = created;
     s.last_seen_ = issued;
     s.absolute_expires_ = absolute;

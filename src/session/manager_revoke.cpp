@@ -1,5 +1,7 @@
 // Ending sessions: destroy (logout), regenerate (login), and revocation by id, by user, or of
 // every session but the current one; plus "my devices".
+#include <algorithm>
+
 #include <sesh/opaque_token.hpp>
 
 #include "session/manager_impl.hpp"
@@ -24,11 +26,13 @@ result<std::vector<std::string>> session_manager::destroy(session& s) const {
         if (!s.is_new_ && !key.empty())
             if (auto e = m.store->erase(key); !e) return fail(e.error());
     } else if (m.store && !s.is_new_) {
-        // Denied until the token would expire by itself; after that the entry is dead weight.
+        // Every token the session was given (at login, after each write, at each renewal)
+        // carries its id, and any of them may have been copied: deny the id until the session's
+        // absolute expiry, past which no token of it loads anyway (ASVS 3.3.1).
         if (!s.previous_id_.empty())
             if (auto d = m.store->deny(s.previous_id_, s.previous_expires_); !d) return fail(d.error());
         if (!s.id_.empty() && s.previous_id_ != s.id_)
-            if (auto d = m.store->deny(s.id_, s.token_expires_); !d) return fail(d.error());
+            if (auto d = m.store->deny(s.id_, detail::session_ops::deny_until(s)); !d) return fail(d.error());
     }
     // next-auth's signOut clears the session cookie and every chunk the request carried.
     auto cookies = detail::session_ops::clear_cookies(m, s, true);
@@ -48,11 +52,13 @@ void session_manager::regenerate(session& s) const {
         s.id_ = opaque_token_store_key(s.token_);
         return;
     }
-    // The new token gets a new jti at save; the old one is denied then (with a store).
+    // The new token gets a new session id at save; the old id, and with it every token the
+    // session had so far, is denied then (with a store).
     if (m.store && s.previous_id_.empty() && !s.id_.empty()) {
         s.previous_id_ = s.id_;
-        s.previous_expires_ = s.token_expires_;
+        s.previous_expires_ = detail::session_ops::deny_until(s);
     }
+    s.id_.clear();
     // A login starts a new session: the absolute limit counts from here, as for server sessions.
     const auto now = m.clock->now();
     s.created_ = now;
@@ -77,8 +83,9 @@ result<void> session_manager::revoke(std::string_view session_id) const {
     const impl& m = *impl_;
     if (!m.store || session_id.empty()) return fail(errc::invalid_argument);
     if (m.strategy == strategy::server) return m.store->erase(session_id);
-    // The jti's token cannot outlive max_age from now: deny it that long.
-    return m.store->deny(session_id, m.clock->now() + m.max_age);
+    // A session id outlives any one token: its tokens keep coming, each max_age long, until the
+    // absolute timeout, which cannot end later than absolute_timeout from now.
+    return m.store->deny(session_id, m.clock->now() + std::max(m.absolute_timeout, m.max_age));
 }
 
 result<std::size_t> session_manager::revoke_user(std::string_view user_id) const {
@@ -104,4 +111,14 @@ result<std::size_t> session_manager::revoke_others(session& s) const {
     return std::size_t{0};
 }
 
+namespace detail {
+
+clock::time_point session_ops::deny_until(const session& s) noexcept {
+    // Until no token of the session can load: the absolute expiry (all its tokens share the
+    // creation time), or the token's own expiry when later (a seal without sesh's metadata
+    // has no absolute limit but its own).
+    return std::max(s.absolute_expires_, s.token_expires_);
+}
+
+}  // namespace detail
 }  // namespace sesh

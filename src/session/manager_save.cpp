@@ -14,14 +14,15 @@ namespace json = boost::json;
 namespace detail {
 
 bool session_ops::too_large(const impl& m, const session& s) {
+    const std::size_t limit = s.user_id_.empty() ? m.anonymous_max_data_bytes : m.max_data_bytes;
     // Counted through a stack buffer, stopping at the limit: no copy of a big session is made
     // just to refuse it.
     json::serializer sr;
     sr.reset(&s.data_);
     char buf[2048];
     std::size_t n = 0;
-    while (!sr.done() && n <= m.max_data_bytes) n += sr.read(buf, sizeof buf).size();
-    return n > m.max_data_bytes;
+    while (!sr.done() && n <= limit) n += sr.read(buf, sizeof buf).size();
+    return n > limit;
 }
 
 result<std::vector<std::string>> session_ops::save_server(const impl& m, session& s) {
@@ -48,7 +49,7 @@ result<std::vector<std::string>> session_ops::save_server(const impl& m, session
         r.created = now;
         r.last_seen = now;
         r.absolute_expires = now + m.absolute_timeout;
-        r.idle_expires = std::min(now + m.idle_timeout, r.absolute_expires);
+        r.idle_expires = std::min(now + idle_timeout_for(m, s.user_id_), r.absolute_expires);
         r.address = s.address_;
         r.user_agent = s.user_agent_;
         if (auto c = st.create(r); !c) return fail(c.error());
@@ -63,15 +64,19 @@ result<std::vector<std::string>> session_ops::save_server(const impl& m, session
         s.idle_expires_ = r.idle_expires;
         s.absolute_expires_ = r.absolute_expires;
         s.expires_ = r.expires();
+        s.stored_anonymous_ = s.user_id_.empty();
         s.is_new_ = s.modified_ = s.stale_cookie_ = false;
         return cookies;
     }
 
     // Sliding renewal, at most once per update_age (next-auth's updateAge), never past the
-    // absolute expiry.
-    const bool renew = now - s.last_seen_ >= m.update_age;
+    // absolute expiry. An anonymous record that now has a user renews at once: it still has the
+    // short anonymous idle expiry.
+    const bool signed_in = s.stored_anonymous_ && !s.user_id_.empty();
+    const bool renew = signed_in || now - s.last_seen_ >= renew_after(m, s.user_id_);
     const auto last_seen = renew ? now : s.last_seen_;
-    const auto idle_expires = renew ? std::min(now + m.idle_timeout, s.absolute_expires_) : s.idle_expires_;
+    const auto idle_expires =
+        renew ? std::min(now + idle_timeout_for(m, s.user_id_), s.absolute_expires_) : s.idle_expires_;
     bool wrote = false;
     if (s.modified_) {
         if (too_large(m, s)) return fail(errc::too_large);
@@ -87,6 +92,7 @@ result<std::vector<std::string>> session_ops::save_server(const impl& m, session
         r.user_agent = s.user_agent_;
         // update, never create: a record a logout erased stays erased (express-session's race).
         if (auto u = st.update(r); !u) return fail(u.error());
+        s.stored_anonymous_ = s.user_id_.empty();
         wrote = renew;
     } else if (renew) {
         // Conditional: of many requests renewing one session at once, one writes.

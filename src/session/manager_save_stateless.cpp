@@ -13,7 +13,7 @@ namespace json = boost::json;
 namespace {
 
 // Claims sesh writes itself: data under these names would be overwritten or misread.
-constexpr std::string_view jwt_reserved[] = {"sub", "iat", "exp", "jti", "sesh_iat_ms", "sesh_created_ms"};
+constexpr std::string_view jwt_reserved[] = {"sub", "iat", "exp", "jti", "sesh_iat_ms", "sesh_created_ms", "sesh_sid"};
 
 bool holds_reserved(const session_manager::impl& m, const json::object& data) noexcept {
     if (m.iron) return data.contains("_sesh");
@@ -22,52 +22,49 @@ bool holds_reserved(const session_manager::impl& m, const json::object& data) no
     return false;
 }
 
+// A new session id: 128 random bits, base64url.
+std::string new_session_id(const session_manager::impl& m) {
+    std::array<std::uint8_t, 16> raw;
+    m.random->fill(raw);
+    return base64url_encode(raw);
+}
+
 // A fresh token and what it says about itself.
 struct issued {
     std::string token;
-    std::string jti;
     clock::time_point expires;
     bool has_metadata = true;
 };
 
 // next-auth's encode: the data as claims plus `sub`; jwt_engine adds iat, exp and a new jti.
+// `sesh_sid` is the same in every token of the session, so logout can deny them all at once.
 result<issued> issue_jwt(const session_manager::impl& m, const json::object& data, const std::string& user_id,
-                         clock::time_point now, clock::time_point created) {
+                         const std::string& sid, clock::time_point now, clock::time_point created) {
     json::object claims(data);
     if (!user_id.empty()) claims["sub"] = user_id;
+    claims["sesh_sid"] = sid;
     claims["sesh_iat_ms"] = unix_ms(now);
     claims["sesh_created_ms"] = unix_ms(created);
     auto token = m.jwt->encode(claims);
     if (!token) return fail(token.error());
-    // The codec draws the jti itself; reading it back costs one decrypt per write (never per
-    // plain load) and keeps session::id() and the deny-list right for this very token.
-    auto back = m.jwt->decode(*token);
-    if (!back) return fail(back.error());
     issued out;
-    if (const auto* jti = back->if_contains("jti"))
-        if (const json::string* text = jti->if_string()) out.jti.assign(text->data(), text->size());
     out.token = std::move(*token);
     out.expires = std::chrono::floor<std::chrono::seconds>(now) + m.max_age;
     return out;
 }
 
 // iron-session seals the data alone; sesh adds `_sesh` only when it has something to keep
-// there (a jti to deny, a user id), so an anonymous session without a store stays
+// there (a session id to deny, a user id), so an anonymous session without a store stays
 // byte-compatible with what iron-session itself would seal.
 result<issued> issue_iron(const session_manager::impl& m, const json::object& data, const std::string& user_id,
-                          clock::time_point now, clock::time_point created) {
+                          const std::string& sid, clock::time_point now, clock::time_point created) {
     issued out;
     out.has_metadata = m.store || !user_id.empty();
     const json::object* sealed = &data;
     json::object with_meta;
     if (out.has_metadata) {
         json::object meta;
-        if (m.store) {
-            std::array<std::uint8_t, 16> raw;
-            m.random->fill(raw);
-            out.jti = base64url_encode(raw);
-            meta["jti"] = out.jti;
-        }
+        if (!sid.empty()) meta["sid"] = sid;
         meta["iat_ms"] = unix_ms(now);
         meta["created_ms"] = unix_ms(created);
         if (!user_id.empty()) meta["uid"] = user_id;
@@ -89,7 +86,7 @@ result<std::vector<std::string>> session_ops::save_stateless(const impl& m, sess
         return s.stale_cookie_ ? clear_cookies(m, s, false) : std::vector<std::string>{};
     const auto now = m.clock->now();
     // next-auth re-issues its token on every session read; sesh throttles that to update_age.
-    const bool renew = !s.is_new_ && s.has_metadata_ && now - s.last_seen_ >= m.update_age;
+    const bool renew = !s.is_new_ && s.has_metadata_ && now - s.last_seen_ >= renew_after(m, s.user_id_);
     if (!s.is_new_ && !s.modified_ && !s.reissue_ && s.previous_id_.empty() && !renew)
         return std::vector<std::string>{};
     if (too_large(m, s)) return fail(errc::too_large);
@@ -99,8 +96,13 @@ result<std::vector<std::string>> session_ops::save_stateless(const impl& m, sess
     const bool restart = s.is_new_ || !s.has_metadata_;
     const auto created = restart ? now : s.created_;
     const auto absolute = restart ? now + m.absolute_timeout : s.absolute_expires_;
-    auto made = m.jwt ? issue_jwt(m, s.data_, s.user_id_, now, created)
-                       : issue_iron(m, s.data_, s.user_id_, now, created);
+    // One id for every token of the session: kept from the token loaded (a next-auth token's
+    // jti stands in for it, so denying it ends that token too), drawn anew for a new session
+    // or after regenerate. iron needs one only when a store can deny it.
+    std::string sid = s.id_;
+    if (sid.empty() && (m.jwt || m.store)) sid = new_session_id(m);
+    auto made = m.jwt ? issue_jwt(m, s.data_, s.user_id_, sid, now, created)
+                       : issue_iron(m, s.data_, s.user_id_, sid, now, created);
     if (!made) return fail(made.error());
     auto cookies = write_cookie(m, s, made->token, cookie_age(m, now, made->has_metadata ? absolute : made->expires));
     if (!cookies) return cookies;
@@ -109,7 +111,7 @@ result<std::vector<std::string>> session_ops::save_stateless(const impl& m, sess
         if (auto d = m.store->deny(s.previous_id_, s.previous_expires_); !d) return fail(d.error());
 
     s.token_ = std::move(made->token);
-    s.id_ = std::move(made->jti);
+    s.id_ = std::move(sid);
     s.previous_id_.clear();
     s.has_metadata_ = made->has_metadata;
     s.token_expires_ = made->expires;
@@ -117,7 +119,7 @@ result<std::vector<std::string>> session_ops::save_stateless(const impl& m, sess
         s.created_ = created;
         s.last_seen_ = now;
         s.absolute_expires_ = absolute;
-        s.expires_ = std::min({made->expires, now + m.idle_timeout, absolute});
+        s.expires_ = std::min({made->expires, now + idle_timeout_for(m, s.user_id_), absolute});
     } else {
         s.created_ = s.last_seen_ = {};
         s.absolute_expires_ = s.expires_ = made->expires;

@@ -33,7 +33,10 @@ export async function startSeshd({ env = {}, dataDir, port } = {}) {
   const launch = async () => {
     child = spawn(seshdPath, [], {
       env: { ...process.env, SESH_LISTEN: `127.0.0.1:${port}`, SESH_DATA_DIR: dataDir,
-             SESH_ARGON2_OPS: '1', SESH_ARGON2_MEM_KIB: '8192', SESH_LOG_LEVEL: 'warn', ...env },
+             SESH_ARGON2_OPS: '1', SESH_ARGON2_MEM_KIB: '8192', SESH_LOG_LEVEL: 'warn',
+             // every test client is 127.0.0.1: the per-address limit on new anonymous sessions is
+             // off unless a test turns it on (tests/seshd/security_sessions.test.mjs)
+             SESH_NEW_SESSIONS_PER_MINUTE: '0', ...env },
       stdio: ['ignore', 'inherit', 'pipe'],
     });
     child.stderr.on('data', (d) => { log += d; });

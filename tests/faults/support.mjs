@@ -51,7 +51,9 @@ export async function spawnSeshd({ env = {}, dataDir, port, uid, gid, shellPrefi
   let log = '';
   const fullEnv = {
     ...process.env, SESH_LISTEN: `127.0.0.1:${port}`, SESH_DATA_DIR: dataDir,
-    SESH_ARGON2_OPS: '1', SESH_ARGON2_MEM_KIB: '8192', SESH_LOG_LEVEL: 'warn', ...env,
+    SESH_ARGON2_OPS: '1', SESH_ARGON2_MEM_KIB: '8192', SESH_LOG_LEVEL: 'warn',
+    SESH_NEW_SESSIONS_PER_MINUTE: '0',  // one loopback address makes every session here
+    ...env,
   };
   const self = {
     url, port, dataDir,

@@ -77,6 +77,36 @@ bool is_store_unavailable(const result<std::unique_ptr<store>>& s) {
     return !s && s.error() == make_error_code(errc::store_unavailable);
 }
 
+// Issue 17, finding 5: cookie-less requests must not grow the file without bound. As the memory
+// store: expired rows make room first, live ones are never evicted, and a freed place is reused.
+TEST(sqlite_store, refuses_a_session_past_max_sessions_and_purges_expired_ones_to_make_room) {
+    temp_dir dir;
+    manual_clock fake_time{clock::time_point{std::chrono::seconds(1'700'000'000)}};
+    store_options o = no_purge();
+    o.max_sessions = 3;
+    auto s = open_at(dir.file("sesh.db"), fake_time, o);
+    ASSERT_TRUE(s);
+    auto short_lived = make_record("short", fake_time.now());
+    short_lived.idle_expires = fake_time.now() + 1min;
+    ASSERT_TRUE(s->create(short_lived));
+    ASSERT_TRUE(s->create(make_record("a", fake_time.now())));
+    ASSERT_TRUE(s->create(make_record("b", fake_time.now())));
+    auto full = s->create(make_record("c", fake_time.now()));
+    ASSERT_FALSE(full);
+    EXPECT_EQ(full.error(), errc::store_full);
+    EXPECT_TRUE(absent(s->get("c")));
+    ASSERT_TRUE(s->erase("a"));
+    EXPECT_TRUE(s->create(make_record("c", fake_time.now())));
+    fake_time.advance(2min);  // "short" has expired: its row makes room
+    EXPECT_TRUE(s->create(make_record("d", fake_time.now())));
+    EXPECT_TRUE(s->get("b").value().has_value());
+    EXPECT_FALSE(s->create(make_record("e", fake_time.now())));
+    // The bound holds across a reopen too: the count is read from the file.
+    s.reset();
+    auto again = open_at(dir.file("sesh.db"), fake_time, o);
+    EXPECT_EQ(again->create(make_record("f", fake_time.now())).error(), errc::store_full);
+}
+
 TEST(sqlite_store, reopening_the_file_finds_its_sessions_and_revocations) {
     temp_dir dir;
     manual_clock fake_time;

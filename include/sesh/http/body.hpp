@@ -18,7 +18,8 @@ namespace sesh::http {
 using form = std::vector<std::pair<std::string, std::string>>;
 
 /// A body that must be a JSON object. errc::malformed for invalid JSON, a value that is not an
-/// object, or nesting deeper than 32; never throws.
+/// object, nesting deeper than 32, or a number too large for a double (`1e999999`, which would
+/// read as infinity, a value JSON cannot write back); never throws.
 [[nodiscard]] result<boost::json::object> parse_json_object(std::string_view body);
 /// An `application/x-www-form-urlencoded` body or a query string (without '?'): pairs split on
 /// '&', '+' read as space, %XX decoded. errc::malformed for a bad escape or decoded text that is

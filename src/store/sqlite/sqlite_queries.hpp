@@ -22,6 +22,7 @@ enum class sqlite_query : std::size_t {
     set_not_before,
     purge_sessions,
     purge_denied,
+    count_sessions,
     begin,
     commit,
     rollback,
@@ -76,6 +77,8 @@ inline constexpr std::array<std::string_view, sqlite_query_count> sqlite_query_s
     "DELETE FROM sessions WHERE key IN (SELECT key FROM sessions WHERE expires_ms <= ?1 LIMIT ?2)",
     // purge_denied: ?1 now, ?2 batch size; walks denied_by_expiry
     "DELETE FROM denied WHERE jti IN (SELECT jti FROM denied WHERE until_ms <= ?1 LIMIT ?2)",
+    // count_sessions: every row, expired or not (what the file holds); for max_sessions
+    "SELECT count(*) FROM sessions",
     // begin, commit, rollback: a group commit's transaction (sqlite_writer.cpp). IMMEDIATE takes
     // the write lock up front, so a lock held by another process fails the batch at its start.
     "BEGIN IMMEDIATE",

@@ -3,6 +3,7 @@
 #include <sesh/store.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <limits>
@@ -59,7 +60,8 @@ public:
     result<void> create(const session_record& r) override {
         if (r.data.size() > options_.max_data_bytes) return fail(errc::too_large);
         const std::int64_t now = now_ms();
-        return pool_->writer().write([&](sqlite_connection& c) -> result<void> {
+        auto out = pool_->writer().write([&](sqlite_connection& c) -> result<void> {
+            if (auto room = make_room(c, now); !room) return fail(room.error());
             sqlite_use q(c.statement(sqlite_query::create));
             bind_record(q, r);
             q.bind(11, now);
@@ -67,8 +69,11 @@ public:
             if (!changed) return fail(changed.error());
             // The upsert writes nothing when the key belongs to a live row.
             if (*changed == 0) return fail(errc::already_exists);
+            rows_.fetch_add(1, std::memory_order_relaxed);  // or an expired row replaced: counted high, safe
             return {};
         });
+        if (!out && out.error() == errc::store_unavailable) forget_rows();
+        return out;
     }
 
     result<void> update(const session_record& r) override {
@@ -116,6 +121,7 @@ public:
             q.bind(1, key);
             auto changed = step_write(c, q, "erase");
             if (!changed) return fail(changed.error());
+            rows_.fetch_sub(*changed, std::memory_order_relaxed);  // a place for the next create
             return {};
         });
     }
@@ -147,6 +153,7 @@ public:
             q.bind(3, now);
             auto changed = step_write(c, q, "erase_user");
             if (!changed) return fail(changed.error());
+            rows_.fetch_sub(*changed, std::memory_order_relaxed);
             return static_cast<std::size_t>(*changed);
         });
     }
@@ -207,12 +214,43 @@ public:
             q.bind(2, clamp_count(max));
             auto changed = step_write(c, q, "purge");
             if (!changed) return fail(changed.error());
+            // Recounted at the next create: erases and other processes (the CLI) move the count
+            // too, and a purge is rare enough to pay for one count(*).
+            if (purged > 0) forget_rows();
             return purged;
         });
     }
 
 private:
     std::int64_t now_ms() const noexcept { return to_unix_ms(clock_.now()); }
+
+    void forget_rows() noexcept { rows_.store(-1, std::memory_order_relaxed); }
+
+    // On the writer, before a create: success when the file holds fewer than max_sessions rows.
+    // The count is kept in rows_ between creates (a count(*) walks the whole table); when it
+    // reaches the bound, expired rows are purged and the table recounted, so only live sessions
+    // make the store refuse, and none is ever evicted to make room (as the memory store).
+    // While full, the recount runs at most once a second: a flood of refused creates must not
+    // become a flood of table walks on the writer.
+    result<void> make_room(sqlite_connection& c, std::int64_t now) {
+        const std::int64_t rows = rows_.load(std::memory_order_relaxed);
+        const bool at_bound = rows >= 0 && static_cast<std::uint64_t>(rows) >= options_.max_sessions;
+        if (rows < 0 || (at_bound && now - counted_ms_ >= 1000)) {
+            counted_ms_ = now;
+            {
+                sqlite_use q(c.statement(sqlite_query::purge_sessions));
+                q.bind(1, now);
+                q.bind(2, std::numeric_limits<std::int64_t>::max());
+                if (auto changed = step_write(c, q, "purge"); !changed) return fail(changed.error());
+            }
+            sqlite_use q(c.statement(sqlite_query::count_sessions));
+            if (const int rc = q.step(); rc != SQLITE_ROW) return fail(sqlite_failure(c.db(), rc, "count"));
+            rows_.store(sqlite3_column_int64(q.get(), 0), std::memory_order_relaxed);
+        }
+        if (static_cast<std::uint64_t>(rows_.load(std::memory_order_relaxed)) >= options_.max_sessions)
+            return fail(errc::store_full);
+        return {};
+    }
 
     // One small batch per interval keeps each turn at the writer short; errors are logged by the
     // call and retried next time (the file may be back by then).
@@ -233,6 +271,11 @@ private:
     const sesh::clock& clock_;
     const store_options options_;
     std::unique_ptr<sqlite_pool> pool_;
+    // Rows in the sessions table as of the last count, moved by this store's creates; -1 when
+    // unknown (at start, after a purge or a failed batch). Written on the writer thread only,
+    // but forget_rows() may race it: atomic.
+    std::atomic<std::int64_t> rows_{-1};
+    std::int64_t counted_ms_ = 0;  ///< when rows_ was last counted (writer thread only)
     std::jthread purger_;  // last: stopped (in the destructor) while everything it uses is alive
 };
 

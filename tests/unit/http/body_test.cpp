@@ -23,6 +23,19 @@ TEST(body, refuses_invalid_json_non_objects_and_deep_nesting) {
     EXPECT_FALSE(parse_json_object(deep));
 }
 
+// Boost.JSON reads an overflowing number as infinity, which no JSON writer can give back: a
+// session holding one could not be stored or re-read (issue 17, finding 13b).
+TEST(body, refuses_numbers_that_overflow_to_infinity) {
+    for (std::string_view bad : {R"({"user":1e999999})", R"({"user":-1e400})", R"({"a":{"b":[1,2e308]}})"}) {
+        auto parsed = parse_json_object(bad);
+        ASSERT_FALSE(parsed) << bad;
+        EXPECT_EQ(parsed.error(), sesh::errc::malformed) << bad;
+    }
+    auto big = parse_json_object(R"({"user":1.7e308,"n":-1e-400})");
+    ASSERT_TRUE(big);
+    EXPECT_EQ(big->at("user").as_double(), 1.7e308);
+}
+
 TEST(body, decodes_forms_with_plus_and_percent_escapes) {
     auto f = parse_form("username=ada+l&password=p%26ss%3D%F0%9F%94%91&&flag&empty=");
     ASSERT_TRUE(f);

@@ -82,7 +82,7 @@ TEST_F(session_manager_server, a_session_is_created_lazily_on_the_first_save_wit
     EXPECT_FALSE(s.is_new());
     EXPECT_FALSE(s.modified());
     EXPECT_EQ(s.created(), clk.now());
-    EXPECT_EQ(s.expires(), clk.now() + 2h);
+    EXPECT_EQ(s.expires(), clk.now() + 1h);  // anonymous: anonymous_idle_timeout, not the 2 h
     // The cookie holds an opaque token; the store knows only its SHA-256, which is the id.
     const std::string token = sesh_test::value_of(cookies[0]);
     EXPECT_TRUE(sesh::is_opaque_token(token));
@@ -619,6 +619,82 @@ TEST_F(session_manager_server, an_oversized_cookie_header_is_no_session) {
     auto s = loaded(m, "a=" + std::string(20000, 'x'));
     EXPECT_TRUE(s.is_new());
     EXPECT_TRUE(saved(m, s).empty());
+}
+
+// --- anonymous sessions (issue 17, finding 5: cookie-less requests must not fill the store) ------
+
+TEST_F(session_manager_server, an_anonymous_session_is_held_to_the_smaller_data_limit) {
+    auto o = options();
+    o.anonymous_max_data_bytes = 100;
+    const auto m = make(std::move(o));
+    auto a = loaded(m, "");
+    a.set("k", json::string(93, 'x'));  // 101 bytes
+    auto r = m.save(a);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), errc::too_large);
+    EXPECT_EQ(store->creates, 0);
+    // The same data is fine once the session has a user.
+    a.set_user_id("u1");
+    EXPECT_TRUE(m.save(a));
+    EXPECT_EQ(store->creates, 1);
+}
+
+TEST_F(session_manager_server, the_default_anonymous_data_limit_is_4_kib) {
+    const auto m = make();
+    auto a = loaded(m, "");
+    a.set("k", json::string(5000, 'x'));
+    ASSERT_FALSE(m.save(a));
+    auto u = loaded(m, "");
+    u.set("k", json::string(5000, 'x'));
+    u.set_user_id("u1");
+    EXPECT_TRUE(m.save(u));
+}
+
+TEST_F(session_manager_server, an_unused_anonymous_session_ends_after_the_anonymous_idle_timeout) {
+    auto o = options();
+    o.anonymous_idle_timeout = 30min;
+    const auto m = make(std::move(o));
+    auto anonymous = signed_in(m, "");
+    auto user = signed_in(m, "u1");
+    clk.advance(30min - 1s);
+    EXPECT_FALSE(loaded(m, anonymous.header()).is_new());
+    clk.advance(1s);
+    EXPECT_TRUE(loaded(m, anonymous.header()).is_new());
+    EXPECT_FALSE(loaded(m, user.header()).is_new());  // a signed-in session keeps the 2 h limit
+}
+
+TEST_F(session_manager_server, an_active_anonymous_session_is_renewed_before_its_short_idle_timeout) {
+    auto o = options();
+    o.anonymous_idle_timeout = 10min;  // update_age is 10 min too: renewal must come sooner
+    const auto m = make(std::move(o));
+    auto b = signed_in(m, "");
+    for (int i = 0; i < 12; ++i) {  // an hour of a request every 5 min
+        clk.advance(5min);
+        auto s = loaded(m, b.header());
+        ASSERT_FALSE(s.is_new()) << i;
+        b.apply(saved(m, s));
+    }
+}
+
+TEST_F(session_manager_server, signing_in_an_anonymous_session_gives_it_the_normal_idle_timeout) {
+    auto o = options();
+    o.anonymous_idle_timeout = 30min;
+    const auto m = make(std::move(o));
+    auto b = signed_in(m, "");
+    auto s = loaded(m, b.header());
+    s.set_user_id("u1");  // without regenerate: the record keeps its key
+    b.apply(saved(m, s));
+    clk.advance(90min);
+    EXPECT_FALSE(loaded(m, b.header()).is_new());
+}
+
+TEST_F(session_manager_server, create_refuses_zero_anonymous_limits) {
+    auto o = options();
+    o.anonymous_max_data_bytes = 0;
+    EXPECT_EQ(sesh::session_manager::create(o).error(), errc::invalid_argument);
+    o = options();
+    o.anonymous_idle_timeout = 0s;
+    EXPECT_EQ(sesh::session_manager::create(o).error(), errc::invalid_argument);
 }
 
 }  // namespace

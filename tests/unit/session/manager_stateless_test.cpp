@@ -254,7 +254,7 @@ TEST_P(session_manager_stateless, the_peer_reads_the_data_and_user_from_the_toke
     if (is_jwt()) {
         EXPECT_EQ(inside.at("sub").as_string(), "u1");  // next-auth's user id claim
         EXPECT_TRUE(inside.contains("iat") && inside.contains("exp") && inside.contains("jti"));
-        EXPECT_EQ(inside.at("jti").as_string(), s.id());
+        EXPECT_EQ(inside.at("sesh_sid").as_string(), s.id());  // the session id, in every token
     } else {
         EXPECT_EQ(inside.at("_sesh").at("uid").as_string(), "u1");
     }
@@ -276,11 +276,11 @@ TEST_F(session_manager_iron, with_a_store_the_iron_seal_carries_hidden_metadata)
     const auto inside = opened(m, b);
     ASSERT_TRUE(inside.contains("_sesh"));
     const auto& meta = inside.at("_sesh").as_object();
-    EXPECT_FALSE(meta.at("jti").as_string().empty());
+    EXPECT_FALSE(meta.at("sid").as_string().empty());
     EXPECT_EQ(meta.at("iat_ms").as_int64(), sesh_test::t0.time_since_epoch() / 1ms);
     auto s = loaded(m, b.header());
     EXPECT_FALSE(s.data().contains("_sesh"));
-    EXPECT_EQ(s.id(), std::string_view(meta.at("jti").as_string()));
+    EXPECT_EQ(s.id(), std::string_view(meta.at("sid").as_string()));
 }
 
 TEST_P(session_manager_stateless, a_token_made_by_the_peer_loads) {
@@ -321,6 +321,7 @@ TEST_P(session_manager_stateless, data_under_a_name_sesh_writes_itself_is_refuse
 TEST_P(session_manager_stateless, a_10_kb_session_chunks_into_several_cookies_and_loads_back) {
     const auto m = make();
     auto s = loaded(m, "");
+    s.set_user_id("u1");  // signed in: anonymous sessions may not hold 10 KB
     s.set("blob", json::string(10 * 1024, 'z'));
     const auto cookies = saved(m, s);
     ASSERT_GE(cookies.size(), 3u);
@@ -339,6 +340,7 @@ TEST_P(session_manager_stateless, a_10_kb_session_chunks_into_several_cookies_an
 TEST_P(session_manager_stateless, a_shrinking_session_clears_the_chunks_it_no_longer_needs) {
     const auto m = make();
     auto s = loaded(m, "");
+    s.set_user_id("u1");  // signed in: anonymous sessions may not hold 10 KB
     s.set("blob", json::string(10 * 1024, 'z'));
     browser b;
     b.apply(saved(m, s));
@@ -355,6 +357,7 @@ TEST_P(session_manager_stateless, a_shrinking_session_clears_the_chunks_it_no_lo
 TEST_P(session_manager_stateless, destroy_clears_the_cookie_and_every_chunk) {
     const auto m = make();
     auto s = loaded(m, "");
+    s.set_user_id("u1");  // signed in: anonymous sessions may not hold 10 KB
     s.set("blob", json::string(10 * 1024, 'z'));
     browser b;
     b.apply(saved(m, s));
@@ -370,6 +373,7 @@ TEST_P(session_manager_stateless, destroy_clears_the_cookie_and_every_chunk) {
 TEST_P(session_manager_stateless, chunks_with_a_gap_are_no_session_and_are_cleared) {
     const auto m = make();
     auto s = loaded(m, "");
+    s.set_user_id("u1");  // signed in: anonymous sessions may not hold 10 KB
     s.set("blob", json::string(10 * 1024, 'z'));
     browser b;
     b.apply(saved(m, s));
@@ -388,6 +392,7 @@ TEST_P(session_manager_stateless, without_chunking_a_cookie_past_4096_bytes_is_t
     s.set("blob", json::string(2 * 1024, 'z'));
     EXPECT_EQ(saved(m, s).size(), 1u);
     auto big = loaded(m, "");
+    big.set_user_id("u1");  // over the anonymous data limit otherwise, which would refuse it first
     big.set("blob", json::string(4 * 1024, 'z'));
     auto r = m.save(big);
     ASSERT_FALSE(r);
@@ -435,6 +440,116 @@ TEST_P(session_manager_stateless, destroy_with_a_store_denies_the_token) {
     b.apply(cookies);
     EXPECT_TRUE(b.jar.empty());
     EXPECT_TRUE(loaded(m, kept.header()).is_new());
+}
+
+// Every write and every renewal issues a new token; a copy of any of them (taken at login,
+// after a write, after a renewal) must die with the session (issue 17, finding 1; ASVS 3.3.1).
+struct three_tokens {
+    browser at_login, after_write, after_renewal;
+};
+
+TEST_P(session_manager_stateless, every_token_of_a_session_carries_one_session_id) {
+    const auto m = make();
+    three_tokens t;
+    t.at_login = signed_in(m);
+    browser b = t.at_login;
+    clk.advance(1min);
+    auto s = loaded(m, b.header());
+    s.set("n", 2);
+    b.apply(saved(m, s));
+    t.after_write = b;
+    clk.advance(11min);  // past update_age: sliding renewal re-issues the token
+    auto r = loaded(m, b.header());
+    b.apply(saved(m, r));
+    t.after_renewal = b;
+    ASSERT_NE(t.after_write.header(), t.at_login.header());
+    ASSERT_NE(t.after_renewal.header(), t.after_write.header());
+    const std::string id = loaded(m, t.at_login.header()).id();
+    EXPECT_FALSE(id.empty());
+    EXPECT_EQ(loaded(m, t.after_write.header()).id(), id);
+    EXPECT_EQ(loaded(m, t.after_renewal.header()).id(), id);
+}
+
+TEST_P(session_manager_stateless, destroy_ends_the_tokens_issued_at_login_after_a_write_and_after_renewal) {
+    const auto m = make();
+    browser b = signed_in(m);
+    const browser at_login = b;
+    clk.advance(1min);
+    auto s = loaded(m, b.header());
+    s.set("n", 2);
+    b.apply(saved(m, s));
+    const browser after_write = b;
+    clk.advance(11min);
+    auto r = loaded(m, b.header());
+    b.apply(saved(m, r));
+    const browser after_renewal = b;
+    auto last = loaded(m, b.header());
+    ASSERT_FALSE(last.is_new());
+    const std::string id = last.id();
+    b.apply(m.destroy(last).value());
+    EXPECT_TRUE(b.jar.empty());
+    EXPECT_TRUE(loaded(m, at_login.header()).is_new());
+    EXPECT_TRUE(loaded(m, after_write.header()).is_new());
+    EXPECT_TRUE(loaded(m, after_renewal.header()).is_new());
+    // Still denied just before the session's absolute expiry (24 h from login), not only until
+    // the current token's own expiry.
+    clk.advance(23h);
+    EXPECT_TRUE(store->revoked(id, "", sesh_test::t0).value());
+}
+
+TEST_P(session_manager_stateless, revoke_by_id_ends_every_token_of_the_session) {
+    const auto m = make();
+    browser b = signed_in(m);
+    const browser at_login = b;
+    clk.advance(11min);
+    auto s = loaded(m, b.header());
+    b.apply(saved(m, s));  // renewed
+    ASSERT_NE(b.header(), at_login.header());
+    auto other = signed_in(m);
+    ASSERT_TRUE(m.revoke(s.id()));
+    EXPECT_TRUE(loaded(m, at_login.header()).is_new());
+    EXPECT_TRUE(loaded(m, b.header()).is_new());
+    EXPECT_FALSE(loaded(m, other.header()).is_new());
+}
+
+TEST_P(session_manager_stateless, regenerate_gives_a_new_session_id_and_ends_the_old_ones_tokens) {
+    const auto m = make();
+    browser b = signed_in(m, "");
+    const browser anonymous = b;
+    clk.advance(1min);
+    auto s = loaded(m, b.header());
+    s.set("n", 3);
+    b.apply(saved(m, s));
+    const browser written = b;
+    const std::string old_id = s.id();
+    auto l = loaded(m, b.header());
+    l.set_user_id("u1");
+    m.regenerate(l);
+    b.apply(saved(m, l));
+    EXPECT_NE(l.id(), old_id);
+    EXPECT_FALSE(l.id().empty());
+    EXPECT_TRUE(loaded(m, anonymous.header()).is_new());
+    EXPECT_TRUE(loaded(m, written.header()).is_new());
+    EXPECT_FALSE(loaded(m, b.header()).is_new());
+}
+
+TEST_F(session_manager_jwt, a_next_auth_token_keeps_its_jti_as_the_session_id_across_reissues) {
+    const auto m = make();
+    const auto peer = peer_jwt().encode({{"sub", "u1"}, {"name", "Ada"}}).value();
+    browser original;
+    original.jar[m.cookie_name()] = peer;
+    auto s = loaded(m, original.header());
+    ASSERT_FALSE(s.is_new());
+    const std::string jti(peer_jwt().decode(peer).value().at("jti").as_string());
+    EXPECT_EQ(s.id(), jti);
+    s.set("n", 1);
+    browser b = original;
+    b.apply(saved(m, s));
+    ASSERT_NE(b.header(), original.header());
+    EXPECT_EQ(loaded(m, b.header()).id(), jti);
+    auto last = loaded(m, b.header());
+    b.apply(m.destroy(last).value());
+    EXPECT_TRUE(loaded(m, original.header()).is_new());
 }
 
 TEST_P(session_manager_stateless, destroy_without_a_store_only_clears_the_cookie) {
