@@ -10,10 +10,10 @@ namespace sesh::http::detail {
 namespace {
 
 // Writes an error answer on a connection that is about to close; best effort.
-asio::awaitable<void> write_and_close(beast::tcp_stream& stream, status s, std::string_view message,
-                                      std::chrono::milliseconds timeout) {
+asio::awaitable<void> write_and_close(beast::tcp_stream& stream, const server_options& o, status s,
+                                      std::string_view message, std::chrono::milliseconds timeout) {
     response res = json_error(s, message);
-    add_security_headers(res);
+    add_security_headers(res, o);
     res.keep_alive(false);
     res.prepare_payload();
     stream.expires_after(timeout);
@@ -37,17 +37,15 @@ struct registration {
 
 }  // namespace
 
-asio::awaitable<void> refuse_connection(tcp::socket socket) {
+asio::awaitable<void> refuse_connection(const server_options& o, tcp::socket socket, std::string_view message) {
     beast::tcp_stream stream(std::move(socket));
-    co_await write_and_close(stream, status::service_unavailable, "Too many connections", std::chrono::seconds(2));
+    co_await write_and_close(stream, o, status::service_unavailable, message, std::chrono::seconds(2));
 }
 
-asio::awaitable<void> serve_connection(server_state& st, tcp::socket socket) {
+asio::awaitable<void> serve_connection(server_state& st, tcp::socket socket, std::string address,
+                                       bool address_admitted) {
     const auto& o = st.options;
     boost::system::error_code ec;
-    const auto peer = socket.remote_endpoint(ec);
-    const std::string address = ec ? std::string() : peer.address().to_string();
-
     beast::tcp_stream stream(std::move(socket));
     // Filled field by field: GCC 12 mishandles a co_await inside a braced initializer.
     connection_entry entry;
@@ -57,20 +55,25 @@ asio::awaitable<void> serve_connection(server_state& st, tcp::socket socket) {
     st.stats.connection_opened();
     struct closer {
         server_state& st;
+        const std::string& address;
+        bool admitted;
         ~closer() {
             st.stats.connection_closed();
+            if (admitted) st.release_address(address);
             st.open_connections.fetch_sub(1, std::memory_order_relaxed);
         }
-    } close_guard{st};
+    } close_guard{st, address, address_admitted};
 
     beast::flat_buffer buffer;
-    for (;;) {
+    for (bool first = true;; first = false) {
         entry.idle = true;
         if (st.stopping.load(std::memory_order_relaxed)) co_return;
         // Between requests a connection may idle for idle_timeout; once a request has begun it
-        // must arrive whole within read_timeout, so a client trickling bytes cannot hold it.
+        // must arrive whole within read_timeout, so a client trickling bytes cannot hold it. A new
+        // connection has earned no idle time: until its first request it gets read_timeout, or
+        // sockets that never speak would hold max_connections slots for idle_timeout each.
         if (buffer.size() == 0) {
-            stream.expires_after(o.idle_timeout);
+            stream.expires_after(first ? o.read_timeout : o.idle_timeout);
             auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
             if (read_ec) co_return;
             buffer.commit(n);
@@ -81,12 +84,25 @@ asio::awaitable<void> serve_connection(server_state& st, tcp::socket socket) {
         beast::http::request_parser<beast::http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(o.max_header_bytes));
         parser.body_limit(o.max_body_bytes);
+        // One deadline for the header and the body together.
         stream.expires_after(o.read_timeout);
+        auto [head_ec, head_n] = co_await beast::http::async_read_header(stream, buffer, parser, use_tuple);
+        (void)head_n;
+        if (head_ec) {
+            if (auto failure = classify_parse_error(head_ec))
+                co_await write_and_close(stream, o, failure->code, failure->message, o.write_timeout);
+            co_return;
+        }
+        // Before the body: its length must not depend on which parser reads it (RFC 9112 §6.1).
+        if (auto failure = check_framing(parser.get())) {
+            co_await write_and_close(stream, o, failure->code, failure->message, o.write_timeout);
+            co_return;
+        }
         auto [parse_ec, parsed] = co_await beast::http::async_read(stream, buffer, parser, use_tuple);
         (void)parsed;
         if (parse_ec) {
             if (auto failure = classify_parse_error(parse_ec))
-                co_await write_and_close(stream, failure->code, failure->message, o.write_timeout);
+                co_await write_and_close(stream, o, failure->code, failure->message, o.write_timeout);
             co_return;
         }
 

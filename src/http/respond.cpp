@@ -46,11 +46,16 @@ void finish_session(server_state& st, context& ctx, response& res) {
 
 }  // namespace
 
-void add_security_headers(response& res) {
+void add_security_headers(response& res, const server_options& o) {
     // No MIME sniffing, no framing, no cross-origin Referer.
     res.set("X-Content-Type-Options", "nosniff");
     res.set("X-Frame-Options", "DENY");
     res.set("Referrer-Policy", "same-origin");
+    // CSP Level 3: an injected inline script or style does not run; a handler may set its own.
+    if (!o.content_security_policy.empty() && res.find("Content-Security-Policy") == res.end())
+        res.set("Content-Security-Policy", o.content_security_policy);
+    // RFC 6797 §7.2: meaningful only over https, which is the operator's to say.
+    if (!o.strict_transport_security.empty()) res.set(field::strict_transport_security, o.strict_transport_security);
 }
 
 std::optional<parse_failure> classify_parse_error(const boost::system::error_code& ec) {
@@ -70,14 +75,15 @@ asio::awaitable<answer> respond(server_state& st, request& req, std::string addr
     answer out;
     bool threw = false;
     try {
-        out.res = co_await st.routes.dispatch(ctx);
+        if (auto refused = refuse_cross_origin(req, st.options.trusted_origin)) out.res = std::move(*refused);
+        else out.res = co_await st.routes.dispatch(ctx);
     } catch (const std::exception& e) {
         spdlog::error("handler for {} failed: {}", ctx.route(), e.what());
         threw = true;
     }
     if (threw) out.res = json_error(status::internal_server_error, "Internal server error");
     finish_session(st, ctx, out.res);
-    add_security_headers(out.res);
+    add_security_headers(out.res, st.options);
     out.res.version(req.version());
     // Read after the handler: a stop that began meanwhile closes this connection after the answer.
     out.res.keep_alive(req.keep_alive() && !st.stopping.load(std::memory_order_relaxed));

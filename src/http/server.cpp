@@ -12,6 +12,24 @@ namespace sesh::http {
 
 using namespace detail;
 
+bool server_state::admit_address(const std::string& address) {
+    std::lock_guard lock(per_address_mutex_);
+    auto& n = per_address_[address];
+    if (n >= options.max_connections_per_address) {
+        if (n == 0) per_address_.erase(address);
+        return false;
+    }
+    ++n;
+    return true;
+}
+
+void server_state::release_address(const std::string& address) {
+    std::lock_guard lock(per_address_mutex_);
+    auto it = per_address_.find(address);
+    if (it == per_address_.end()) return;
+    if (--it->second == 0) per_address_.erase(it);  // the map holds only addresses now connected
+}
+
 struct server::impl {
     server_state st;
     // The acceptor and the signal set are touched by the accept loop, the signal handler and
@@ -41,12 +59,25 @@ struct server::impl {
             }
             socket.set_option(tcp::no_delay(true), ec);
             auto executor = socket.get_executor();
+            const auto peer = socket.remote_endpoint(ec);
+            std::string address = ec ? std::string() : peer.address().to_string();
             if (st.open_connections.fetch_add(1, std::memory_order_relaxed) >= st.options.max_connections) {
                 st.open_connections.fetch_sub(1, std::memory_order_relaxed);
-                asio::co_spawn(executor, refuse_connection(std::move(socket)), asio::detached);
+                asio::co_spawn(executor, refuse_connection(st.options, std::move(socket), "Too many connections"),
+                               asio::detached);
                 continue;
             }
-            asio::co_spawn(executor, serve_connection(st, std::move(socket)), [](std::exception_ptr e) {
+            // One host cannot take every slot (a peer without an address is not counted).
+            const bool admitted = !address.empty() && st.admit_address(address);
+            if (!address.empty() && !admitted) {
+                st.open_connections.fetch_sub(1, std::memory_order_relaxed);
+                asio::co_spawn(executor,
+                               refuse_connection(st.options, std::move(socket), "Too many connections from this address"),
+                               asio::detached);
+                continue;
+            }
+            auto served = serve_connection(st, std::move(socket), std::move(address), admitted);
+            asio::co_spawn(executor, std::move(served), [](std::exception_ptr e) {
                 if (!e) return;
                 try {
                     std::rethrow_exception(e);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <sesh/http/metrics.hpp>
@@ -42,6 +43,16 @@ struct server_state {
 
     std::mutex live_mutex;
     std::unordered_set<connection_entry*> live;
+
+    /// Takes a slot for a connection from `address`; false (and nothing taken) when the address
+    /// already holds max_connections_per_address. Thread-safe.
+    [[nodiscard]] bool admit_address(const std::string& address);
+    /// Gives back a slot admit_address took. Thread-safe.
+    void release_address(const std::string& address);
+
+private:
+    std::mutex per_address_mutex_;
+    std::unordered_map<std::string, std::size_t> per_address_;
 };
 
 /// A handler's answer, ready to write, and the route pattern that produced it (for metrics).
@@ -55,8 +66,14 @@ struct answer {
 /// adds the security headers, sets version, keep-alive (off once the server is stopping) and Content-Length (HEAD: no body).
 asio::awaitable<answer> respond(server_state& st, request& req, std::string address);
 
-/// The headers every response carries.
-void add_security_headers(response& res);
+/// The headers every response carries: no sniffing, no framing, the Referrer-Policy, and the
+/// options' Content-Security-Policy (unless the handler set one) and Strict-Transport-Security.
+void add_security_headers(response& res, const server_options& o);
+
+/// 403 JSON for a state-changing request (POST, PUT, PATCH, DELETE) from another origin than
+/// `trusted_origin` (origin_check.cpp; see server_options::trusted_origin); nothing otherwise or
+/// when `trusted_origin` is empty.
+[[nodiscard]] std::optional<response> refuse_cross_origin(const request& req, std::string_view trusted_origin);
 
 /// What to answer a request that failed to parse, or nothing when the client is gone or timed out.
 struct parse_failure {
@@ -65,11 +82,21 @@ struct parse_failure {
 };
 [[nodiscard]] std::optional<parse_failure> classify_parse_error(const boost::system::error_code& ec);
 
-/// Serves one accepted connection until it closes: requests in sequence (keep-alive), limits,
-/// timeouts, the session save after each handler.
-asio::awaitable<void> serve_connection(server_state& st, tcp::socket socket);
+/// What to answer a request whose header frames it ambiguously, checked before its body is read
+/// (framing.cpp): 400 for an HTTP/1.1 request without Host, with more than one Host or an invalid
+/// one (RFC 9112 §3.2); 400 for a Transfer-Encoding whose last coding is not chunked, that applies
+/// chunked twice or comes in HTTP/1.0, and 501 for other codings before chunked (RFC 9112 §6.1).
+/// Nothing when the request is well framed. The connection closes after such an answer.
+[[nodiscard]] std::optional<parse_failure> check_framing(const beast::http::request_header<>& h);
 
-/// Answers a connection over max_connections with 503 and closes it.
-asio::awaitable<void> refuse_connection(tcp::socket socket);
+/// Serves one accepted connection from `address` until it closes: requests in sequence
+/// (keep-alive), limits, timeouts, the session save after each handler. Gives back the
+/// connection's slots (open_connections, and the address's when `address_admitted`) at the end.
+asio::awaitable<void> serve_connection(server_state& st, tcp::socket socket, std::string address,
+                                       bool address_admitted);
+
+/// Answers a connection over max_connections (or over max_connections_per_address) with 503 and
+/// closes it.
+asio::awaitable<void> refuse_connection(const server_options& o, tcp::socket socket, std::string_view message);
 
 }  // namespace sesh::http::detail

@@ -1,11 +1,33 @@
 // Building seshd's services from its configuration, and its routing table.
 #include "seshd/app.hpp"
 
+#include <cctype>
 #include <ctime>
+#include <optional>
+
+#include <boost/url/parse.hpp>
 
 #include <sesh/error.hpp>
 
 namespace sesh::seshd {
+namespace {
+
+// The origin browsers send in `Origin` for pages under `url` (RFC 6454 §6.2): scheme://host[:port]
+// in lower case, without the scheme's default port, without path.
+std::optional<std::string> origin_of(std::string_view url) {
+    auto u = boost::urls::parse_absolute_uri(url);
+    if (!u || !u->has_authority() || u->encoded_host().empty()) return std::nullopt;
+    const auto scheme = u->scheme_id();
+    if (scheme != boost::urls::scheme::http && scheme != boost::urls::scheme::https) return std::nullopt;
+    std::string out = std::string(u->scheme()) + "://" + std::string(u->encoded_host());
+    const bool default_port = (scheme == boost::urls::scheme::http && u->port_number() == 80) ||
+                              (scheme == boost::urls::scheme::https && u->port_number() == 443);
+    if (u->has_port() && !u->port().empty() && !default_port) out += ":" + std::string(u->port());
+    for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return out;
+}
+
+}  // namespace
 
 tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     store_options so;
@@ -17,6 +39,15 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     std::shared_ptr<sesh::store> shared_store = std::move(*st);
 
     const bool secure = c.public_url.starts_with("https://");
+    auto origin = origin_of(c.public_url);
+    if (!origin) return tl::unexpected("SESH_URL must be an absolute http or https URL, got " + c.public_url);
+    auto metrics_allow = address_list::parse(c.metrics_allow);
+    if (!metrics_allow) return tl::unexpected("SESH_METRICS_ALLOW: " + metrics_allow.error());
+    // Browsers' POSTs from any other origin are refused before routing (issue 17, finding 6).
+    c.server.trusted_origin = *origin;
+    // RFC 6797: two years, subdomains included, only when browsers reach seshd over https (it may
+    // itself sit behind a TLS proxy and see plain HTTP).
+    if (secure) c.server.strict_transport_security = "max-age=63072000; includeSubDomains";
     session_options o;
     o.strategy = c.strategy;
     // A store with every strategy: jwt and iron sessions become revocable (logout everywhere,
@@ -40,7 +71,8 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     std::string csrf = secure ? "__Host-next-auth.csrf-token" : "next-auth.csrf-token";
     std::string callback = secure ? "__Secure-next-auth.callback-url" : "next-auth.callback-url";
     auto a = std::unique_ptr<app>(new app{std::move(c), std::move(shared_store), std::move(*users), std::move(*mgr),
-                                          login_throttle{}, {}, secure, std::move(csrf), std::move(callback), {}});
+                                          login_throttle{}, {}, secure, std::move(csrf), std::move(callback),
+                                          std::move(*metrics_allow), {}});
     a->new_sessions.configure(a->config.new_sessions_per_minute);
     return a;
 }

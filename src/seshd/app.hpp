@@ -14,6 +14,7 @@
 #include <sesh/session_manager.hpp>
 #include <sesh/users.hpp>
 
+#include "seshd/address_allow.hpp"
 #include "seshd/config.hpp"
 #include "seshd/new_session_limit.hpp"
 
@@ -32,6 +33,8 @@ struct app {
     /// next-auth's cookie names for this origin (with prefixes on https).
     std::string csrf_cookie;          ///< next-auth.csrf-token / __Host-next-auth.csrf-token
     std::string callback_url_cookie;  ///< next-auth.callback-url / __Secure-next-auth.callback-url
+    /// Who may read /metrics (config::metrics_allow, parsed).
+    address_list metrics_allow;
     /// New anonymous sessions per client address (config.new_sessions_per_minute).
     new_session_limit new_sessions;
 };

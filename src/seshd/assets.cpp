@@ -49,7 +49,9 @@ void add_asset_routes(http::router& r, app& a) {
         co_return http::json_response(http::status::ok, boost::json::object{{"status", "ok"}});
     });
 
-    r.add(http::verb::get, "/metrics", [&a](http::context&) -> http::awaitable<http::response> {
+    // Route counts and login failures are for the operator: loopback or SESH_METRICS_ALLOW only.
+    r.add(http::verb::get, "/metrics", [&a](http::context& ctx) -> http::awaitable<http::response> {
+        if (!a.metrics_allow.contains(ctx.client_address())) co_return http::json_error(http::status::forbidden, "Forbidden");
         http::response res{http::status::ok, 11};
         res.set(http::field::content_type, "text/plain; version=0.0.4");
         res.set(http::field::cache_control, "no-store");

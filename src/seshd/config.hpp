@@ -55,8 +55,13 @@ struct config {
     std::string log_level = "info";
     /// argon2id cost (SESH_ARGON2_OPS / SESH_ARGON2_MEM_KIB, for tests that must be quick).
     password_params password;
+    /// SESH_METRICS_ALLOW: who may read /metrics (route counts, login failures), as addresses and
+    /// CIDR networks separated by commas, or `none`. Others get 403. Default loopback only. Behind
+    /// a reverse proxy on the same host every client is loopback: do not forward /metrics there.
+    std::string metrics_allow = "127.0.0.0/8, ::1";
     /// HTTP limits and timeouts (SESH_READ_TIMEOUT_MS, SESH_IDLE_CONNECTION_TIMEOUT_MS,
-    /// SESH_MAX_CONNECTIONS, SESH_MAX_BODY_BYTES).
+    /// SESH_MAX_CONNECTIONS, SESH_MAX_CONNECTIONS_PER_ADDRESS, SESH_MAX_BODY_BYTES). make_app
+    /// sets trusted_origin from public_url, and Strict-Transport-Security when it is https.
     http::server_options server;
 };
 

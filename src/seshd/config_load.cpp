@@ -101,6 +101,9 @@ tl::expected<config, std::string> config_from_env() {
     }
     if (auto v = env("SESH_MAX_CONNECTIONS"); v && !parse_number(v, c.server.max_connections))
         return tl::unexpected(std::string("SESH_MAX_CONNECTIONS must be a number"));
+    if (auto v = env("SESH_MAX_CONNECTIONS_PER_ADDRESS"); v && !parse_number(v, c.server.max_connections_per_address))
+        return tl::unexpected(std::string("SESH_MAX_CONNECTIONS_PER_ADDRESS must be a number"));
+    if (auto v = env("SESH_METRICS_ALLOW")) c.metrics_allow = v;
     if (auto v = env("SESH_MAX_BODY_BYTES"); v && !parse_number(v, c.server.max_body_bytes))
         return tl::unexpected(std::string("SESH_MAX_BODY_BYTES must be a number"));
     if (auto v = env("SESH_ANONYMOUS_MAX_DATA_BYTES"); v && (!parse_number(v, c.anonymous_max_data_bytes) || c.anonymous_max_data_bytes == 0))
@@ -135,6 +138,11 @@ tl::expected<void, std::string> finish_config(config& c) {
 
     if (::mkdir(c.data_dir.c_str(), 0700) != 0 && errno != EEXIST)
         return tl::unexpected("cannot create the data directory " + c.data_dir + ": " + std::strerror(errno));
+    // The directory holds the secret and the SQLite store (password hashes, sessions): an existing
+    // one that others may enter is the operator's to fix, and to hear about.
+    if (struct stat st {}; ::stat(c.data_dir.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+        spdlog::warn("the data directory {} (mode {:o}) is accessible by other users: it holds the secret and the "
+                     "store; chmod 700 it", c.data_dir, st.st_mode & 07777);
     if (c.store_url.empty()) c.store_url = "sqlite:" + c.data_dir + "/sesh.db";
     if (c.public_url.empty()) c.public_url = "http://" + c.listen;
     while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();

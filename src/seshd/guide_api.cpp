@@ -49,6 +49,7 @@ void add_guide_routes(http::router& r, app& a) {
     });
 
     r.add(http::verb::post, "/api/logout", [](http::context& ctx) -> http::awaitable<http::response> {
+        if (auto refused = refuse_non_json(ctx)) co_return std::move(*refused);
         if (!ctx.destroy_session()) co_return store_down();
         co_return message(status::ok, "Logged out");
     });

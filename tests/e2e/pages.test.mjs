@@ -9,6 +9,14 @@ import { startSeshd, launchBrowser, artifactsDir } from './harness.mjs';
 const password = 'a long enough password';
 mkdirSync(artifactsDir, { recursive: true });
 
+/// Collects what Chromium reports as Content-Security-Policy violations on every page of
+/// `context`: seshd's pages send a strict policy and must need nothing it forbids.
+function cspViolations(context) {
+  const seen = [];
+  context.on('console', (msg) => { if (/Content.Security.Policy/i.test(msg.text())) seen.push(msg.text()); });
+  return seen;
+}
+
 async function signUpInBrowser(page, url, name) {
   await page.goto(`${url}/signup`);
   await page.fill('input[name=username]', name);
@@ -26,6 +34,7 @@ async function logIn(page, name) {
 test('sign up, cart across a restart on SQLite, preferences, devices, log out', async (t) => {
   const seshd = await startSeshd();
   const browser = await launchBrowser();
+  const csp = cspViolations(browser.context);
   t.after(async () => { await browser.close(); await seshd.cleanup(); });
   const page = await browser.context.newPage();
   const url = seshd.url;
@@ -87,11 +96,13 @@ test('sign up, cart across a restart on SQLite, preferences, devices, log out', 
   assert.equal(page.url(), `${url}/login?callbackUrl=%2Fprofile`);
   await logIn(page, 'ada');
   await page.waitForURL(`${url}/profile`);
+  assert.deepEqual(csp, [], 'no Content-Security-Policy violations');
 });
 
 test('an idle user is sent back to the login page', async (t) => {
   const seshd = await startSeshd({ env: { SESH_IDLE_TIMEOUT: '2', SESH_UPDATE_AGE: '0' } });
   const browser = await launchBrowser();
+  const csp = cspViolations(browser.context);
   t.after(async () => { await browser.close(); await seshd.cleanup(); });
   const page = await browser.context.newPage();
   await signUpInBrowser(page, seshd.url, 'idle');
@@ -100,11 +111,13 @@ test('an idle user is sent back to the login page', async (t) => {
   await new Promise((r) => setTimeout(r, 3000));
   await page.goto(`${seshd.url}/cart`);
   assert.equal(page.url(), `${seshd.url}/login?callbackUrl=%2Fcart`);
+  assert.deepEqual(csp, [], 'no Content-Security-Policy violations');
 });
 
 test('sesh.js: getSession, subscribe and sign-out seen by another tab', async (t) => {
   const seshd = await startSeshd();
   const browser = await launchBrowser();
+  const csp = cspViolations(browser.context);
   t.after(async () => { await browser.close(); await seshd.cleanup(); });
   const a = await browser.context.newPage();
   await signUpInBrowser(a, seshd.url, 'tabs');
@@ -121,4 +134,5 @@ test('sesh.js: getSession, subscribe and sign-out seen by another tab', async (t
   const ok = await b.evaluate((pw) => window.sesh.signIn('tabs', pw), password);
   assert.equal(ok.ok, true);
   await a.waitForFunction(() => document.getElementById('session-status').textContent === 'Signed in as tabs');
+  assert.deepEqual(csp, [], 'no Content-Security-Policy violations');
 });

@@ -192,8 +192,21 @@ TEST_F(http_server_test, an_idle_keep_alive_connection_is_closed) {
     o.idle_timeout = 300ms;
     start(o);
     raw_client c(port());
+    c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_NE(c.read_response().find("200 OK"), std::string::npos);
     const auto start_time = std::chrono::steady_clock::now();
     EXPECT_EQ(c.read_all(5000ms), "");  // closed without a word
+    EXPECT_LT(std::chrono::steady_clock::now() - start_time, 3s);
+}
+
+TEST_F(http_server_test, a_connection_that_never_sends_a_byte_is_closed_at_the_read_timeout) {
+    server_options o;
+    o.read_timeout = 300ms;
+    o.idle_timeout = 60s;
+    start(o);
+    raw_client c(port());
+    const auto start_time = std::chrono::steady_clock::now();
+    EXPECT_EQ(c.read_all(5000ms), "");  // closed without a word, long before the idle timeout
     EXPECT_LT(std::chrono::steady_clock::now() - start_time, 3s);
 }
 

@@ -511,5 +511,26 @@ TEST(sqlite_store, many_threads_save_and_load_at_once) {
     }
 }
 
+unsigned mode_of(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return 0;
+    return st.st_mode & 07777;
+}
+
+// The file holds password hashes and session records: a umask of 022 must not make it (or its
+// -wal and -shm, which SQLite creates with the database's mode) readable by other local users.
+TEST(sqlite_store, a_new_database_and_its_wal_and_shm_are_readable_by_the_owner_only) {
+    temp_dir dir;
+    manual_clock fake_time;
+    const mode_t old_mask = ::umask(022);
+    auto s = open_at(dir.file("sesh.db"), fake_time, no_purge());
+    ::umask(old_mask);
+    ASSERT_NE(s, nullptr);
+    ASSERT_TRUE(s->create(make_record("k1", fake_time.now())));
+    EXPECT_EQ(mode_of(dir.file("sesh.db")), 0600u);
+    EXPECT_EQ(mode_of(dir.file("sesh.db-wal")), 0600u);
+    EXPECT_EQ(mode_of(dir.file("sesh.db-shm")), 0600u);
+}
+
 }  // namespace
 }  // namespace sesh::test

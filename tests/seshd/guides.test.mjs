@@ -60,7 +60,7 @@ for (const strategy of ['server', 'jwt', 'iron']) {
       const c = new Client(seshd.url);
       await c.request('/api/login', { method: 'POST', json: { username: 'ada', password } });
       const stolen = c.cookieHeader();
-      const r = await c.request('/api/logout', { method: 'POST' });
+      const r = await c.request('/api/logout', { method: 'POST', json: {} });
       assert.equal(r.status, 200);
       assert.equal((await c.request('/api/profile')).status, 401);
       // The old cookie, replayed, is no session either (server-side logout; jwt/iron: jti denied).

@@ -45,7 +45,7 @@ for (const strategy of ['server', 'jwt', 'iron']) {
     const stale = new Client(seshd.url);
     for (const [k, v] of other.jar) stale.jar.set(k, v);
     assert.equal((await stale.request('/api/hello')).status, 401);
-    assert.equal((await ada.request('/api/logout', { method: 'POST' })).status, 200);
+    assert.equal((await ada.request('/api/logout', { method: 'POST', json: {} })).status, 200);
 
     await seshd.stop();
     const log = seshd.log();

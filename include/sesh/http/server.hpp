@@ -29,8 +29,9 @@ struct server_options {
     std::size_t max_header_bytes = 16 * 1024;
     /// Largest request body; past it 413. Default 64 KiB.
     std::size_t max_body_bytes = 64 * 1024;
-    /// Time allowed to receive one whole request once its first byte arrived (slowloris);
-    /// past it the connection is closed. Default 10 s.
+    /// Time allowed to receive one whole request once its first byte arrived (slowloris), and
+    /// for a new connection to send its first request: a connection that says nothing is closed
+    /// after it, not after idle_timeout. Default 10 s.
     std::chrono::milliseconds read_timeout{10'000};
     /// Time a keep-alive connection may sit idle between requests. Default 60 s.
     std::chrono::milliseconds idle_timeout{60'000};
@@ -38,6 +39,23 @@ struct server_options {
     std::chrono::milliseconds write_timeout{10'000};
     /// Connections held at most; more are accepted and closed at once with 503. Default 10000.
     std::size_t max_connections = 10'000;
+    /// Connections held at once from one client address; more are answered 503 and closed at
+    /// once, so one host cannot take every slot. Default 256.
+    std::size_t max_connections_per_address = 256;
+    /// The site's own origin, `scheme://host[:port]` as browsers send it in `Origin` (e.g.
+    /// `https://auth.example.com`). When set, a POST, PUT, PATCH or DELETE whose Origin is any
+    /// other (`null` included), or that has no Origin but `Sec-Fetch-Site: cross-site` or
+    /// `same-site`, is answered 403 JSON before routing. Default empty: no check.
+    std::string trusted_origin;
+    /// `Content-Security-Policy` of every response whose handler set none; empty sends none.
+    /// Default: scripts, styles, images, fetches and form targets from this origin only, no
+    /// plugins, no <base>, no framing (which also stops click-jacking).
+    std::string content_security_policy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    /// `Strict-Transport-Security` of every response; empty (the default) sends none. Set it only
+    /// when browsers reach the site over https (behind a TLS proxy this server sees plain HTTP).
+    std::string strict_transport_security;
     /// On stop, how long requests in flight get to finish before connections are cut. Default 10 s.
     std::chrono::milliseconds shutdown_grace{10'000};
     /// Stop gracefully on SIGTERM and SIGINT. Default on.

@@ -1,9 +1,29 @@
 // Opening, executing and preparing with SQLite, each failure translated where it happens.
 #include "store/sqlite/sqlite_handle.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <spdlog/spdlog.h>
 
 namespace sesh::detail {
+namespace {
+
+// The file holds password hashes and session records. SQLite would create it 0644 (less the
+// umask); creating it first, empty (an empty file is an empty database), fixes its mode to 0600
+// without touching the umask, which is process-wide and would race other threads. SQLite creates
+// -wal and -shm with the database's own mode (os_unix.c findCreateFileMode, unixOpenSharedMemory).
+void create_private(const std::string& path) {
+    if (path.empty() || path == ":memory:" || path.starts_with("file:")) return;
+    // Exists already (its mode is the operator's), or cannot be made: sqlite3_open_v2 reports that.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return;
+    (void)::fchmod(fd, 0600);  // a umask such as 0277 would have left it unwritable
+    ::close(fd);
+}
+
+}  // namespace
 
 std::error_code sqlite_failure(sqlite3* db, int rc, std::string_view what) {
     // errmsg is the connection's last message; without a connection only the code's text is known.
@@ -12,6 +32,7 @@ std::error_code sqlite_failure(sqlite3* db, int rc, std::string_view what) {
 }
 
 result<sqlite_db> sqlite_open(const std::string& path) {
+    create_private(path);
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                    nullptr);

@@ -38,7 +38,9 @@ using sqlite_stmt = std::unique_ptr<sqlite3_stmt, sqlite_stmt_finalizer>;
 
 /// Opens `path` read-write (created if missing) in multi-thread mode: each connection is used by
 /// one thread at a time, so SQLite's own per-connection mutex would be wasted work.
-/// errc::store_unavailable (logged) when the file cannot be opened or is read-only.
+/// errc::store_unavailable (logged) when the file cannot be opened or is read-only. A missing file
+/// is created with mode 0600 (SQLite gives its -wal and -shm the same mode); an existing one keeps
+/// its mode.
 [[nodiscard]] result<sqlite_db> sqlite_open(const std::string& path);
 
 /// Runs SQL text without parameters (pragmas, schema, BEGIN/COMMIT). Never for values: those are
