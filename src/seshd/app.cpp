@@ -36,8 +36,15 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     // https (next-auth core/lib/cookie.ts defaultCookies).
     std::string csrf = secure ? "__Host-next-auth.csrf-token" : "next-auth.csrf-token";
     std::string callback = secure ? "__Secure-next-auth.callback-url" : "next-auth.callback-url";
+    rate_limit_options signups;
+    signups.limit = c.signup_limit;
+    signups.window = c.signup_window;
+    // Sign-ups get all hashing threads but one, so a sign-in never waits behind them.
+    const std::size_t hashing_threads = c.server.blocking_threads == 0 ? 1 : c.server.blocking_threads;
+    const std::size_t hashing_queue = c.hashing_queue;
     return std::unique_ptr<app>(new app{std::move(c), std::move(shared_store), std::move(*users), std::move(*mgr),
-                                        login_throttle{}, {}, secure, std::move(csrf), std::move(callback)});
+                                        login_throttle{}, {}, secure, std::move(csrf), std::move(callback),
+                                        rate_limiter{signups}, hashing_gate{hashing_queue, hashing_threads - 1}});
 }
 
 std::string iso8601_ms(clock::time_point t) {

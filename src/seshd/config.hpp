@@ -42,6 +42,14 @@ struct config {
     std::string log_level = "info";
     /// argon2id cost (SESH_ARGON2_OPS / SESH_ARGON2_MEM_KIB, for tests that must be quick).
     password_params password;
+    /// SESH_SIGNUP_LIMIT: sign-up attempts per client address within SESH_SIGNUP_WINDOW
+    /// (seconds); past it, 429 with Retry-After. Defaults 10 per 600 s; 0 turns the limit off.
+    std::size_t signup_limit = 10;
+    std::chrono::seconds signup_window = std::chrono::minutes(10);
+    /// SESH_HASHING_QUEUE: argon2id jobs (sign-ins, sign-ups, password changes) waiting or running
+    /// at most; past it, 503 with Retry-After instead of a backlog. Sign-ups never hold more than
+    /// all but one of the hashing threads, so a sign-in always finds one. Default 32.
+    std::size_t hashing_queue = 32;
     /// HTTP limits and timeouts (SESH_READ_TIMEOUT_MS, SESH_IDLE_CONNECTION_TIMEOUT_MS,
     /// SESH_MAX_CONNECTIONS, SESH_MAX_BODY_BYTES).
     http::server_options server;
