@@ -1,4 +1,5 @@
-// Password hashing for accounts: argon2id through libsodium, with OWASP's parameters.
+// Passwords for accounts: which ones may be set (length, strength through zxcvbn), and hashing
+// with argon2id through libsodium, with OWASP's parameters.
 #pragma once
 
 #include <cstddef>

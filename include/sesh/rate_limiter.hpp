@@ -35,6 +35,10 @@ public:
     /// counts nothing and returns how long until the oldest attempt in the window leaves it
     /// (at least 1 ms).
     [[nodiscard]] std::chrono::milliseconds try_acquire(std::string_view key);
+    /// Takes back the latest attempt counted for `key`: for an attempt that failed on the
+    /// server's side (a store outage), which must not count against the client. Does nothing
+    /// when none is counted.
+    void refund(std::string_view key);
 
 private:
     struct impl;

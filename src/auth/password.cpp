@@ -20,7 +20,6 @@ void init_sodium() {
     });
 }
 
-
 }  // namespace
 
 result<std::string> hash_password(std::string_view password, const password_params& params) {

@@ -58,4 +58,10 @@ std::chrono::milliseconds rate_limiter::try_acquire(std::string_view key) {
     return milliseconds(0);
 }
 
+void rate_limiter::refund(std::string_view key) {
+    std::lock_guard lock(impl_->mutex);
+    auto it = impl_->attempts.find(std::string(key));
+    if (it != impl_->attempts.end() && !it->second.empty()) it->second.pop_back();
+}
+
 }  // namespace sesh

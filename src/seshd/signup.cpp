@@ -38,13 +38,18 @@ http::awaitable<signup_result> sign_up(http::context& ctx, app& a, std::string_v
     const password_params params = a.config.password;
     auto hash = co_await http::offload(ctx, [&] { return hash_password(password, params); });
     ticket.reset();
-    if (!hash) co_return signup_result{status::service_unavailable, "Try again later."};
+    // A failure on seshd's side (here and below) gives the client its sign-up back.
+    if (!hash) {
+        a.signups.refund(address);
+        co_return signup_result{status::service_unavailable, "Try again later."};
+    }
 
     const auto now = system_clock().now();
     user u{make_user_id(), name, std::string(email), std::move(*hash), now, now};
     if (auto created = a.users->create(u); !created) {
         if (created.error() == errc::already_exists) co_return signup_result{status::conflict, "That username is taken."};
         a.metrics.store_error();
+        a.signups.refund(address);
         co_return signup_result{status::service_unavailable, "Try again later."};
     }
     spdlog::info("account created: {} from {}", escape_for_log(name), escape_for_log(address));

@@ -44,6 +44,15 @@ TEST_F(rate_limiter_test, keys_are_counted_apart) {
     EXPECT_EQ(r.try_acquire("10.0.0.2"), 0ms);
 }
 
+TEST_F(rate_limiter_test, a_refunded_attempt_does_not_count) {
+    sesh::rate_limiter r(options(1));
+    EXPECT_EQ(r.try_acquire("10.0.0.1"), 0ms);
+    r.refund("10.0.0.1");
+    EXPECT_EQ(r.try_acquire("10.0.0.1"), 0ms);
+    EXPECT_GT(r.try_acquire("10.0.0.1"), 0ms);
+    r.refund("10.9.9.9");  // nothing counted: nothing happens
+}
+
 TEST_F(rate_limiter_test, a_limit_of_zero_means_no_limit) {
     sesh::rate_limiter r(options(0));
     for (int i = 0; i < 1000; ++i) ASSERT_EQ(r.try_acquire("10.0.0.1"), 0ms);
