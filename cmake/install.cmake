@@ -17,4 +17,5 @@ configure_package_config_file(cmake/sesh-config.cmake.in ${PROJECT_BINARY_DIR}/s
                               INSTALL_DESTINATION ${sesh_cmake_dir})
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/sesh-config-version.cmake COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/sesh-config.cmake ${PROJECT_BINARY_DIR}/sesh-config-version.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/sesh-zxcvbn.cmake
         DESTINATION ${sesh_cmake_dir})

@@ -3,6 +3,7 @@ sesh_unit_test(unit_auth
   unit/auth/password_test.cpp
   unit/auth/users_test.cpp
   unit/auth/login_throttle_test.cpp
+  unit/auth/rate_limiter_test.cpp
   unit/auth/user_store_conformance.cpp
   unit/auth/memory_user_store_test.cpp
 )

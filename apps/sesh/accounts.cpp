@@ -86,7 +86,7 @@ user find_user_or_fail(accounts& a, const std::string& name) {
     return std::move(**u);
 }
 
-std::string read_new_password(bool from_stdin) {
+std::string read_new_password(bool from_stdin, std::span<const std::string_view> personal) {
     std::string pw;
     if (from_stdin || !::isatty(STDIN_FILENO)) {
         std::getline(std::cin, pw);
@@ -95,7 +95,8 @@ std::string read_new_password(bool from_stdin) {
         pw = read_line_quietly("Password: ");
         if (read_line_quietly("Again: ") != pw) fail_with("the passwords differ");
     }
-    if (!is_acceptable_password(pw)) fail_with("the password must be 12 to 128 characters");
+    if (const auto problem = check_new_password(pw, personal); problem != password_problem::none)
+        fail_with(std::string(describe(problem)));
     return pw;
 }
 

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -33,8 +35,9 @@ void add_store_options(CLI::App& cmd, store_location& where);
 /// The user named `name` (normalized), or a one-line failure.
 [[nodiscard]] user find_user_or_fail(accounts& a, const std::string& name);
 /// A new password: one line from stdin (`--password-stdin`, or when stdin is not a terminal), or
-/// typed twice without echo. Fails when it is not acceptable (12 to 128 characters).
-[[nodiscard]] std::string read_new_password(bool from_stdin);
+/// typed twice without echo. Fails with check_new_password's reason when it is refused (length,
+/// too common, too guessable, or built on `personal`: the user's name and e-mail).
+[[nodiscard]] std::string read_new_password(bool from_stdin, std::span<const std::string_view> personal);
 /// Ends every session of a user in every strategy: server records erased, and jwt/iron tokens
 /// issued before now refused. Returns how many server records went.
 std::size_t revoke_all_sessions(accounts& a, const std::string& user_id);

@@ -28,7 +28,8 @@ void add_user_commands(CLI::App& app) {
         if (!is_valid_user_name(name)) fail_with("a name is 1 to 64 of a-z 0-9 . _ -, starting with a letter or digit");
         if (!is_valid_email(add->email)) fail_with("not an e-mail address: " + add->email);
         auto a = open_accounts(add->where);
-        const std::string pw = read_new_password(add->password_stdin);
+        const std::string_view personal[] = {name, add->email};
+        const std::string pw = read_new_password(add->password_stdin, personal);
         auto hash = hash_password(pw, a.params);
         if (!hash) fail_with("cannot hash the password");
         const auto now = system_clock().now();
@@ -63,7 +64,8 @@ void add_user_commands(CLI::App& app) {
     passwd_cmd->callback([passwd] {
         auto a = open_accounts(passwd->where);
         const user u = find_user_or_fail(a, passwd->name);
-        const std::string pw = read_new_password(passwd->password_stdin);
+        const std::string_view personal[] = {u.name, u.email};
+        const std::string pw = read_new_password(passwd->password_stdin, personal);
         auto hash = hash_password(pw, a.params);
         if (!hash) fail_with("cannot hash the password");
         if (auto r = a.users->set_password(u.id, *hash, system_clock().now()); !r) fail_with("cannot set: " + r.error().message());

@@ -8,6 +8,7 @@
 #include <sesh/encoding.hpp>
 #include <sesh/error.hpp>
 #include <sesh/iron.hpp>
+#include <sesh/log_escape.hpp>
 #include <sesh/nextauth_jwt.hpp>
 #include <sesh/opaque_token.hpp>
 #include <sesh/random.hpp>

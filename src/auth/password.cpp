@@ -20,27 +20,7 @@ void init_sodium() {
     });
 }
 
-// Length in code points of valid UTF-8, or -1 (invalid, or a NUL inside).
-long utf8_length(std::string_view s) noexcept {
-    long n = 0;
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        if (len == 0 || i + len > s.size() || c == 0) return -1;
-        for (std::size_t k = 1; k < len; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return -1;
-        i += len;
-        ++n;
-    }
-    return n;
-}
-
 }  // namespace
-
-bool is_acceptable_password(std::string_view password) noexcept {
-    const long n = utf8_length(password);
-    return n >= static_cast<long>(min_password_length) && n <= static_cast<long>(max_password_length);
-}
 
 result<std::string> hash_password(std::string_view password, const password_params& params) {
     init_sodium();

@@ -43,7 +43,11 @@ void add_account_routes(http::router& r, app& a) {
         if (!body) co_return refusal;
         const auto result = co_await sign_up(ctx, a, string_field(*body, "username"), string_field(*body, "password"),
                                              string_field(*body, "email"));
-        if (result.status != status::created) co_return http::json_error(result.status, result.error);
+        if (result.status != status::created) {
+            auto res = http::json_error(result.status, result.error);
+            if (result.retry_after.count() > 0) res = with_retry_after(std::move(res), result.retry_after);
+            co_return res;
+        }
         co_return http::json_response(status::created, object{{"message", "Account created"}});
     });
 
@@ -85,7 +89,9 @@ void add_account_routes(http::router& r, app& a) {
         co_return http::json_error(status::not_found, "No such session");
     }));
 
-    // A password change ends every other session of the user (ASVS 3.3.3).
+    // A password change ends every other session of the user (ASVS 3.3.3). Wrong current
+    // passwords count in the login throttle, as failed sign-ins of the same account from the
+    // same address (issue 17: a stolen session could guess without limit).
     r.add(http::verb::post, "/api/password", http::require_session([&a](http::context& ctx) -> http::awaitable<http::response> {
         http::response refusal;
         auto body = json_body(ctx, refusal);
@@ -93,17 +99,32 @@ void add_account_routes(http::router& r, app& a) {
         session& s = **ctx.session();
         const std::string current(string_field(*body, "currentPassword"));
         const std::string next(string_field(*body, "newPassword"));
-        if (!is_acceptable_password(next)) co_return http::json_error(status::bad_request, "Password: 12 to 128 characters.");
         auto u = a.users->find_by_id(s.user_id());
         if (!u) co_return store_down();
         if (!*u) co_return http::json_error(status::unauthorized, "Not authenticated");
+        const std::string_view personal[] = {(*u)->name, (*u)->email};
+        if (const auto problem = check_new_password(next, personal); problem != password_problem::none)
+            co_return http::json_error(status::bad_request, describe(problem));
+        const std::string account = normalize_user_name((*u)->name);
+        const std::string address(ctx.client_address());
+        if (const auto wait = a.throttle.retry_after(account, address); wait.count() > 0) {
+            a.metrics.login_failure();
+            co_return with_retry_after(http::json_error(status::too_many_requests, "Too many attempts, try again later"), wait);
+        }
         const std::string hash = (*u)->password_hash;
         const password_params params = a.config.password;
-        const bool ok = co_await http::offload(ctx, [&] { return verify_password(hash, current); });
-        if (!ok) co_return http::json_error(status::forbidden, "Current password is wrong");
-        auto fresh = co_await http::offload(ctx, [&] { return hash_password(next, params); });
-        if (!fresh) co_return store_down();
-        if (!a.users->set_password((*u)->id, *fresh, system_clock().now())) co_return store_down();
+        const auto ok = co_await a.hashing.run(ctx, hashing_gate::kind::sign_in, [&] { return verify_password(hash, current); });
+        if (!ok) co_return hashing_busy();
+        if (!*ok) {
+            a.throttle.record_failure(account, address);
+            a.metrics.login_failure();
+            co_return http::json_error(status::forbidden, "Current password is wrong");
+        }
+        a.throttle.record_success(account, address);
+        auto fresh = co_await a.hashing.run(ctx, hashing_gate::kind::sign_in, [&] { return hash_password(next, params); });
+        if (!fresh) co_return hashing_busy();
+        if (!*fresh) co_return store_down();
+        if (!a.users->set_password((*u)->id, **fresh, system_clock().now())) co_return store_down();
         auto ended = a.sessions.revoke_others(s);
         if (!ended) co_return store_down();
         co_return http::json_response(status::ok, object{{"message", "Password changed"}, {"revoked", *ended}});

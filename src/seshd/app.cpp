@@ -70,9 +70,16 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     // https (next-auth core/lib/cookie.ts defaultCookies).
     std::string csrf = secure ? "__Host-next-auth.csrf-token" : "next-auth.csrf-token";
     std::string callback = secure ? "__Secure-next-auth.callback-url" : "next-auth.callback-url";
+    rate_limit_options signups;
+    signups.limit = c.signup_limit;
+    signups.window = c.signup_window;
+    // Sign-ups get all hashing threads but one, so a sign-in never waits behind them.
+    const std::size_t hashing_threads = c.server.blocking_threads == 0 ? 1 : c.server.blocking_threads;
+    const std::size_t hashing_queue = c.hashing_queue;
     auto a = std::unique_ptr<app>(new app{std::move(c), std::move(shared_store), std::move(*users), std::move(*mgr),
                                           login_throttle{}, {}, secure, std::move(csrf), std::move(callback),
-                                          std::move(*metrics_allow), {}});
+                                          std::move(*metrics_allow), new_session_limit{}, rate_limiter{signups},
+                                          hashing_gate{hashing_queue, hashing_threads - 1}});
     a->new_sessions.configure(a->config.new_sessions_per_minute);
     return a;
 }

@@ -11,12 +11,15 @@
 #include <sesh/http/router.hpp>
 #include <sesh/login_throttle.hpp>
 #include <sesh/password.hpp>
+#include <sesh/rate_limiter.hpp>
 #include <sesh/session_manager.hpp>
 #include <sesh/users.hpp>
 
 #include "seshd/address_allow.hpp"
 #include "seshd/config.hpp"
 #include "seshd/new_session_limit.hpp"
+#include "seshd/hashing_gate.hpp"
+#include "seshd/refusals.hpp"
 
 namespace sesh::seshd {
 
@@ -37,6 +40,10 @@ struct app {
     address_list metrics_allow;
     /// New anonymous sessions per client address (config.new_sessions_per_minute).
     new_session_limit new_sessions;
+    /// Sign-up attempts per client address (config signup_limit per signup_window).
+    rate_limiter signups;
+    /// Bounds the argon2id jobs of sign-ins, sign-ups and password changes (config hashing_queue).
+    hashing_gate hashing;
 };
 
 /// How a sign-in attempt ended.
@@ -45,15 +52,16 @@ enum class login_outcome {
     invalid,      ///< unknown name or wrong password (one answer for both: no enumeration)
     throttled,    ///< too many recent failures for this account or address; see retry_after
     unavailable,  ///< the store could not be reached (answer 503)
+    busy,         ///< the hashing queue is full (answer 503 with Retry-After: retry_after)
 };
 struct login_result {
     login_outcome outcome = login_outcome::invalid;
-    std::chrono::milliseconds retry_after{0};  ///< throttled: how long to wait
+    std::chrono::milliseconds retry_after{0};  ///< throttled, busy: how long to wait
 };
 
 /// Checks `name` and `password` and on success signs the request's session in. In order: the
 /// throttle (per normalized name and client address); the user lookup; argon2id verification
-/// off the I/O threads (verify_dummy_password for an unknown name, so both failures take the same
+/// off the I/O threads through the hashing gate (busy when it is full) (verify_dummy_password for an unknown name, so both failures take the same
 /// time); a rehash when the parameters changed; then start_user_session. Records failures and
 /// successes in the throttle and metrics; logs the name and address, never the password.
 [[nodiscard]] http::awaitable<login_result> sign_in(http::context& ctx, app& a, std::string_view name,
@@ -74,11 +82,14 @@ struct login_result {
 
 /// What a sign-up attempt came to.
 struct signup_result {
-    http::status status = http::status::created;  ///< 201, 400 (invalid input), 409 (name taken), 503
+    http::status status = http::status::created;  ///< 201, 400 (invalid input), 409 (name taken), 429, 503
     std::string error;                            ///< for people; empty on success
+    std::chrono::milliseconds retry_after{0};     ///< 429 (sign-ups per address) and 503 (busy): Retry-After
 };
-/// Validates and creates an account (argon2id off the I/O threads), then signs the request's
-/// session in as the new user. `name` is normalized first.
+/// Validates and creates an account, then signs the request's session in as the new user.
+/// `name` is normalized first. In order: name and e-mail checks (400); a place in the hashing
+/// gate (503, not counted); the sign-ups of the client address (429); the password policy,
+/// check_new_password (400); argon2id off the I/O threads; the insert (409).
 [[nodiscard]] http::awaitable<signup_result> sign_up(http::context& ctx, app& a, std::string_view name,
                                                      std::string_view password, std::string_view email);
 

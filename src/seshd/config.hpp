@@ -59,6 +59,14 @@ struct config {
     /// CIDR networks separated by commas, or `none`. Others get 403. Default loopback only. Behind
     /// a reverse proxy on the same host every client is loopback: do not forward /metrics there.
     std::string metrics_allow = "127.0.0.0/8, ::1";
+    /// SESH_SIGNUP_LIMIT: sign-up attempts per client address within SESH_SIGNUP_WINDOW
+    /// (seconds); past it, 429 with Retry-After. Defaults 10 per 600 s; 0 turns the limit off.
+    std::size_t signup_limit = 10;
+    std::chrono::seconds signup_window = std::chrono::minutes(10);
+    /// SESH_HASHING_QUEUE: argon2id jobs (sign-ins, sign-ups, password changes) waiting or running
+    /// at most; past it, 503 with Retry-After instead of a backlog. Sign-ups never hold more than
+    /// all but one of the hashing threads, so a sign-in always finds one. Default 32.
+    std::size_t hashing_queue = 32;
     /// HTTP limits and timeouts (SESH_READ_TIMEOUT_MS, SESH_IDLE_CONNECTION_TIMEOUT_MS,
     /// SESH_MAX_CONNECTIONS, SESH_MAX_CONNECTIONS_PER_ADDRESS, SESH_MAX_BODY_BYTES). make_app
     /// sets trusted_origin from public_url, and Strict-Transport-Security when it is https.

@@ -80,7 +80,9 @@ tl::expected<config, std::string> config_from_env() {
     for (auto [name, field] : {seconds_var{"SESH_IDLE_TIMEOUT", &c.idle_timeout},
                                seconds_var{"SESH_ABSOLUTE_TIMEOUT", &c.absolute_timeout},
                                seconds_var{"SESH_UPDATE_AGE", &c.update_age},
-                               seconds_var{"SESH_ANONYMOUS_IDLE_TIMEOUT", &c.anonymous_idle_timeout}}) {
+                               seconds_var{"SESH_ANONYMOUS_IDLE_TIMEOUT", &c.anonymous_idle_timeout},
+
+                               seconds_var{"SESH_SIGNUP_WINDOW", &c.signup_window}}) {
         if (auto v = env(name)) {
             long long n = 0;
             if (!parse_number(v, n) || n < 0) return tl::unexpected(std::string(name) + " must be a number of seconds");
@@ -112,6 +114,10 @@ tl::expected<config, std::string> config_from_env() {
         return tl::unexpected(std::string("SESH_NEW_SESSIONS_PER_MINUTE must be a number"));
     if (auto v = env("SESH_MAX_SESSIONS"); v && (!parse_number(v, c.max_sessions) || c.max_sessions == 0))
         return tl::unexpected(std::string("SESH_MAX_SESSIONS must be a positive number"));
+    if (auto v = env("SESH_SIGNUP_LIMIT"); v && !parse_number(v, c.signup_limit))
+        return tl::unexpected(std::string("SESH_SIGNUP_LIMIT must be a number"));
+    if (auto v = env("SESH_HASHING_QUEUE"); v && (!parse_number(v, c.hashing_queue) || c.hashing_queue == 0))
+        return tl::unexpected(std::string("SESH_HASHING_QUEUE must be a number over 0"));
     if (auto v = env("SESH_THREADS"); v && !parse_number(v, c.threads))
         return tl::unexpected(std::string("SESH_THREADS must be a number"));
     if (auto v = env("SESH_ARGON2_OPS"); v && !parse_number(v, c.password.ops_limit))

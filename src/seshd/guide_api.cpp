@@ -39,6 +39,7 @@ void add_guide_routes(http::router& r, app& a) {
             case login_outcome::ok: co_return message(status::ok, "Login successful");
             case login_outcome::invalid: co_return message(status::unauthorized, "Invalid credentials");
             case login_outcome::unavailable: co_return store_down();
+            case login_outcome::busy: co_return hashing_busy();
             case login_outcome::throttled: {
                 auto res = message(status::too_many_requests, "Too many attempts, try again later");
                 res.set(http::field::retry_after, std::to_string((result.retry_after.count() + 999) / 1000));

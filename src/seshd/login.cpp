@@ -1,7 +1,9 @@
-// Signing a request in: throttle, lookup, argon2id off the I/O threads, rotation.
+// Signing a request in: throttle, lookup, argon2id off the I/O threads (through the hashing gate),
+// rotation.
 #include <spdlog/spdlog.h>
 
 #include <sesh/error.hpp>
+#include <sesh/log_escape.hpp>
 
 #include "seshd/app.hpp"
 
@@ -11,9 +13,13 @@ http::awaitable<login_result> sign_in(http::context& ctx, app& a, std::string_vi
                                       std::string_view typed_password) {
     const std::string name = normalize_user_name(typed_name);
     const std::string address(ctx.client_address());
+    // Request-derived text is escaped before it reaches the log (issue 17: a newline in a name
+    // forged log lines).
+    const std::string logged_name = escape_for_log(name);
+    const std::string logged_address = escape_for_log(address);
     if (const auto wait = a.throttle.retry_after(name, address); wait.count() > 0) {
         a.metrics.login_failure();
-        spdlog::info("login throttled for {} from {}", name, address);
+        spdlog::info("login throttled for {} from {}", logged_name, logged_address);
         co_return login_result{login_outcome::throttled, wait};
     }
     auto found = a.users->find_by_name(name);
@@ -25,23 +31,28 @@ http::awaitable<login_result> sign_in(http::context& ctx, app& a, std::string_vi
     const std::string password(typed_password);
     const std::string hash = *found ? (*found)->password_hash : std::string();
     // An unknown name costs the same argon2id work as a wrong password: no enumeration by time.
-    const bool ok = co_await http::offload(ctx, [&] {
+    const auto ok = co_await a.hashing.run(ctx, hashing_gate::kind::sign_in, [&] {
         return *found ? verify_password(hash, password) : verify_dummy_password(password, params);
     });
     if (!ok) {
+        spdlog::warn("login refused for {} from {}: the hashing queue is full", logged_name, logged_address);
+        co_return login_result{login_outcome::busy, std::chrono::seconds(1)};
+    }
+    if (!*ok) {
         a.throttle.record_failure(name, address);
         a.metrics.login_failure();
-        spdlog::info("login failed for {} from {}", name, address);
+        spdlog::info("login failed for {} from {}", logged_name, logged_address);
         co_return login_result{login_outcome::invalid};
     }
     const user& u = **found;
     if (password_needs_rehash(hash, params)) {
-        auto fresh = co_await http::offload(ctx, [&] { return hash_password(password, params); });
-        if (fresh) (void)a.users->set_password(u.id, *fresh, u.password_changed);
+        // Skipped when the gate is full: the next sign-in rehashes.
+        auto fresh = co_await a.hashing.run(ctx, hashing_gate::kind::sign_in, [&] { return hash_password(password, params); });
+        if (fresh && *fresh) (void)a.users->set_password(u.id, **fresh, u.password_changed);
     }
-    a.throttle.record_success(name);
+    a.throttle.record_success(name, address);
     if (!start_user_session(ctx, u)) co_return login_result{login_outcome::unavailable};
-    spdlog::info("login for {} from {}", name, address);
+    spdlog::info("login for {} from {}", logged_name, logged_address);
     co_return login_result{login_outcome::ok};
 }
 

@@ -167,6 +167,7 @@ void add_nextauth_routes(http::router& r, app& a) {
                 co_return res;
             }
             case login_outcome::unavailable: break;
+            case login_outcome::busy: co_return hashing_busy();
         }
         co_return store_down();
     });

@@ -72,7 +72,8 @@ void add_page_routes(http::router& r, app& a) {
             case login_outcome::throttled:
                 co_return render_login_page(ctx, a, cb, "Too many attempts. Wait a moment and try again.",
                                             status::too_many_requests);
-            case login_outcome::unavailable: break;
+            case login_outcome::unavailable:
+            case login_outcome::busy: break;
         }
         co_return render_message_page(ctx, a, status::service_unavailable, "Unavailable", "Please try again shortly.", "/login", "Sign in");
     });
@@ -88,7 +89,9 @@ void add_page_routes(http::router& r, app& a) {
         const auto email = http::form_value(*f, "email").value_or("");
         const auto result = co_await sign_up(ctx, a, name, http::form_value(*f, "password").value_or(""), email);
         if (result.status == status::created) co_return http::redirect("/profile", status::see_other);
-        co_return render_page(ctx, a, result.status, "Sign up", signup_form(ctx, a, result.error, name, email));
+        auto page = render_page(ctx, a, result.status, "Sign up", signup_form(ctx, a, result.error, name, email));
+        if (result.retry_after.count() > 0) page = with_retry_after(std::move(page), result.retry_after);
+        co_return page;
     });
 
     r.add(http::verb::post, "/logout", [&a](http::context& ctx) -> http::awaitable<http::response> {

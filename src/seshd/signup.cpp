@@ -1,7 +1,8 @@
-// Creating an account: the checks, the hash, the insert, the first session.
+// Creating an account: the checks, the throttle, the hash, the insert, the first session.
 #include <spdlog/spdlog.h>
 
 #include <sesh/error.hpp>
+#include <sesh/log_escape.hpp>
 
 #include "seshd/app.hpp"
 
@@ -14,23 +15,44 @@ http::awaitable<signup_result> sign_up(http::context& ctx, app& a, std::string_v
     if (!is_valid_user_name(name))
         co_return signup_result{status::bad_request,
                                 "Username: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit."};
-    if (!is_acceptable_password(typed_password))
-        co_return signup_result{status::bad_request, "Password: 12 to 128 characters."};
     if (!is_valid_email(email)) co_return signup_result{status::bad_request, "E-mail address is not valid."};
+
+    // The gate first, so a sign-up refused for want of a hashing thread (503) costs the client
+    // none of its sign-ups; the ticket is held until the hash is done.
+    auto ticket = a.hashing.try_enter(hashing_gate::kind::sign_up);
+    if (!ticket) {
+        co_return signup_result{status::service_unavailable, "Busy, try again shortly.", std::chrono::seconds(1)};
+    }
+    // Issue 17: sign-ups per address, counted before the strength check and the hash (the costly
+    // parts) whatever their outcome.
+    const std::string address(ctx.client_address());
+    if (const auto wait = a.signups.try_acquire(address); wait.count() > 0) {
+        spdlog::info("sign-up throttled from {}", escape_for_log(address));
+        co_return signup_result{status::too_many_requests, "Too many sign-ups from this address, try again later.", wait};
+    }
+    const std::string_view personal[] = {name, email};
+    if (const auto problem = check_new_password(typed_password, personal); problem != password_problem::none)
+        co_return signup_result{status::bad_request, std::string(describe(problem))};
 
     const std::string password(typed_password);
     const password_params params = a.config.password;
     auto hash = co_await http::offload(ctx, [&] { return hash_password(password, params); });
-    if (!hash) co_return signup_result{status::service_unavailable, "Try again later."};
+    ticket.reset();
+    // A failure on seshd's side (here and below) gives the client its sign-up back.
+    if (!hash) {
+        a.signups.refund(address);
+        co_return signup_result{status::service_unavailable, "Try again later."};
+    }
 
     const auto now = system_clock().now();
     user u{make_user_id(), name, std::string(email), std::move(*hash), now, now};
     if (auto created = a.users->create(u); !created) {
         if (created.error() == errc::already_exists) co_return signup_result{status::conflict, "That username is taken."};
         a.metrics.store_error();
+        a.signups.refund(address);
         co_return signup_result{status::service_unavailable, "Try again later."};
     }
-    spdlog::info("account created: {}", name);
+    spdlog::info("account created: {} from {}", escape_for_log(name), escape_for_log(address));
     if (!start_user_session(ctx, u)) co_return signup_result{status::service_unavailable, "Try again later."};
     co_return signup_result{};
 }

@@ -25,15 +25,15 @@ TEST_F(login_throttle_test, lets_the_first_failures_through) {
 TEST_F(login_throttle_test, waits_double_with_each_failure_past_the_free_ones_up_to_the_cap) {
     sesh::login_throttle t(options());
     for (int i = 0; i < 5; ++i) t.record_failure("ada", "10.0.0.1");
-    EXPECT_EQ(t.retry_after("ada", "10.0.0.9"), 1000ms);
+    EXPECT_EQ(t.retry_after("ada", "10.0.0.1"), 1000ms);
     t.record_failure("ada", "10.0.0.1");
-    EXPECT_EQ(t.retry_after("ada", "10.0.0.9"), 2000ms);
+    EXPECT_EQ(t.retry_after("ada", "10.0.0.1"), 2000ms);
     t.record_failure("ada", "10.0.0.1");
-    EXPECT_EQ(t.retry_after("ada", "10.0.0.9"), 4000ms);
+    EXPECT_EQ(t.retry_after("ada", "10.0.0.1"), 4000ms);
     for (int i = 0; i < 20; ++i) t.record_failure("ada", "10.0.0.1");
-    EXPECT_EQ(t.retry_after("ada", "10.0.0.9"), 60'000ms) << "never more than max_delay after the last failure";
+    EXPECT_EQ(t.retry_after("ada", "10.0.0.1"), 60'000ms) << "never more than max_delay after the last failure";
     clock.advance(60s);
-    EXPECT_EQ(t.retry_after("ada", "10.0.0.9"), 0ms) << "a real user is not locked out for long";
+    EXPECT_EQ(t.retry_after("ada", "10.0.0.1"), 0ms) << "a real user is not locked out for long";
 }
 
 TEST_F(login_throttle_test, other_accounts_are_not_slowed_by_one_account) {
@@ -67,11 +67,45 @@ TEST_F(login_throttle_test, takes_at_most_100_failures_per_hour_per_account) {
     EXPECT_LE(allowed, 100);
 }
 
-TEST_F(login_throttle_test, success_clears_the_account) {
+// Issue 17 finding 2: ten failures from one address made the owner wait on every address.
+TEST_F(login_throttle_test, one_address_failures_do_not_slow_the_account_from_another_address) {
+    sesh::login_throttle t(options());
+    for (int i = 0; i < 10; ++i) t.record_failure("ada", "127.0.0.77");
+    EXPECT_GT(t.retry_after("ada", "127.0.0.77"), 0ms) << "the guessing address waits";
+    EXPECT_EQ(t.retry_after("ada", "127.0.0.99"), 0ms) << "the owner elsewhere does not";
+}
+
+TEST_F(login_throttle_test, one_address_guessing_for_hours_never_locks_the_owner_out_elsewhere) {
+    sesh::login_throttle t(options());
+    // An attacker on one address retrying the moment each wait ends, for three hours.
+    for (auto elapsed = 0s; elapsed < 3h;) {
+        ASSERT_EQ(t.retry_after("ada", "10.9.9.9"), 0ms) << "after " << elapsed.count() << " s";
+        const auto wait = t.retry_after("ada", "10.0.0.66");
+        if (wait > 0ms) {
+            const auto step = std::chrono::ceil<std::chrono::seconds>(wait);
+            clock.advance(step);
+            elapsed += step;
+            continue;
+        }
+        t.record_failure("ada", "10.0.0.66");
+    }
+}
+
+TEST_F(login_throttle_test, few_failures_from_many_addresses_reach_the_account_cap) {
+    sesh::login_throttle t(options());
+    // Distributed guessing: 100 addresses, one failure each, within the hour.
+    for (int i = 0; i < 100; ++i) t.record_failure("ada", "10.1.0." + std::to_string(i));
+    EXPECT_GT(t.retry_after("ada", "10.2.0.1"), 0ms) << "the per-account cap holds for a fresh address";
+    EXPECT_EQ(t.retry_after("grace", "10.2.0.1"), 0ms);
+    clock.advance(61min);
+    EXPECT_EQ(t.retry_after("ada", "10.2.0.1"), 0ms);
+}
+
+TEST_F(login_throttle_test, success_clears_the_wait_of_that_address_for_the_account) {
     sesh::login_throttle t(options());
     for (int i = 0; i < 7; ++i) t.record_failure("ada", "10.0.0.1");
-    t.record_success("ada");
-    EXPECT_EQ(t.retry_after("ada", "10.0.0.2"), 0ms);
+    t.record_success("ada", "10.0.0.1");
+    EXPECT_EQ(t.retry_after("ada", "10.0.0.1"), 0ms);
 }
 
 TEST_F(login_throttle_test, forgets_failures_after_an_hour) {

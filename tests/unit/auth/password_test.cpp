@@ -50,9 +50,9 @@ TEST(password, needs_rehash_when_parameters_change) {
 TEST(password, accepts_12_to_128_code_points) {
     EXPECT_FALSE(sesh::is_acceptable_password("short"));
     EXPECT_FALSE(sesh::is_acceptable_password(std::string(11, 'a')));
-    EXPECT_TRUE(sesh::is_acceptable_password(std::string(12, 'a')));
+    EXPECT_TRUE(sesh::is_acceptable_password("twelve chars"));
     EXPECT_TRUE(sesh::is_acceptable_password("with spaces and ünïcödé"));
-    EXPECT_TRUE(sesh::is_acceptable_password(std::string(128, 'a')));
+    EXPECT_TRUE(sesh::is_acceptable_password("correct horse battery staple, " + std::string(98, 'z')));
     EXPECT_FALSE(sesh::is_acceptable_password(std::string(129, 'a')));
     EXPECT_FALSE(sesh::is_acceptable_password(std::string("twelve chars\0x", 14)));
     EXPECT_FALSE(sesh::is_acceptable_password("invalid utf8 \xff\xfe here"));
@@ -60,6 +60,40 @@ TEST(password, accepts_12_to_128_code_points) {
     std::string emoji;
     for (int i = 0; i < 12; ++i) emoji += "\xF0\x9F\x94\x91";
     EXPECT_TRUE(sesh::is_acceptable_password(emoji));
+}
+
+// Issue 17, finding 13d (ASVS 4.0.3 2.1.7): common and guessable passwords are refused.
+TEST(password, refuses_common_and_guessable_passwords) {
+    EXPECT_FALSE(sesh::is_acceptable_password("aaaaaaaaaaaa"));
+    EXPECT_FALSE(sesh::is_acceptable_password("password1234"));
+    EXPECT_FALSE(sesh::is_acceptable_password("qwertyuiopasdf"));
+    EXPECT_FALSE(sesh::is_acceptable_password("123456789012"));
+    EXPECT_FALSE(sesh::is_acceptable_password(std::string(128, 'a')));
+}
+
+TEST(password, accepts_a_few_unrelated_words) {
+    EXPECT_TRUE(sesh::is_acceptable_password("correct horse battery staple"));  // tests/seshd/client.mjs
+    EXPECT_TRUE(sesh::is_acceptable_password("apollo guidance computer"));
+    EXPECT_TRUE(sesh::is_acceptable_password("a long enough password"));
+}
+
+TEST(password, says_why_a_password_is_refused) {
+    using sesh::password_problem;
+    EXPECT_EQ(sesh::check_new_password("short"), password_problem::too_short);
+    EXPECT_EQ(sesh::check_new_password(std::string(129, 'x')), password_problem::too_long);
+    EXPECT_EQ(sesh::check_new_password("invalid utf8 \xff\xfe here"), password_problem::not_text);
+    EXPECT_EQ(sesh::check_new_password("password1234"), password_problem::too_common);
+    EXPECT_EQ(sesh::check_new_password("aaaaaaaaaaaa"), password_problem::too_guessable);
+    EXPECT_EQ(sesh::check_new_password("correct horse battery staple"), password_problem::none);
+    for (auto p : {password_problem::too_short, password_problem::too_long, password_problem::not_text,
+                   password_problem::too_common, password_problem::too_guessable})
+        EXPECT_FALSE(sesh::describe(p).empty());
+}
+
+TEST(password, refuses_a_password_made_of_the_users_own_name) {
+    const std::string_view mine[] = {"quantum.gecko.rider", "qgr@example.com"};
+    EXPECT_EQ(sesh::check_new_password("quantum.gecko.rider", {}), sesh::password_problem::none);
+    EXPECT_NE(sesh::check_new_password("quantum.gecko.rider", mine), sesh::password_problem::none);
 }
 
 TEST(password, the_dummy_costs_about_what_a_real_verification_costs) {
