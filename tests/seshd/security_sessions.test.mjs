@@ -38,7 +38,7 @@ for (const strategy of ['server', 'jwt', 'iron']) {
         assert.notEqual(afterRenewal.cookieHeader(), afterWrite.cookieHeader());
       }
       for (const k of [atLogin, afterWrite, afterRenewal]) assert.equal((await k.request('/api/profile')).status, 200);
-      assert.equal((await c.request('/api/logout', { method: 'POST' })).status, 200);
+      assert.equal((await c.request('/api/logout', { method: 'POST', json: {} })).status, 200);
       for (const [which, k] of [['login', atLogin], ['write', afterWrite], ['renewal', afterRenewal]]) {
         const r = await k.request('/api/profile');
         assert.equal(r.status, 401, `the token from ${which} still works after logout`);
@@ -174,7 +174,7 @@ for (const store of ['sqlite', 'memory']) {
     assert.equal(sessionCookies(refused).length, 0);
     for (const [i, c] of kept.entries()) assert.deepEqual((await c.request('/api/user')).data, { user: i });
     // A logout frees a place.
-    assert.equal((await kept[0].request('/api/logout', { method: 'POST' })).status, 200);
+    assert.equal((await kept[0].request('/api/logout', { method: 'POST', json: {} })).status, 200);
     assert.equal((await newAnonymousSession(seshd)).status, 200);
   });
 }
