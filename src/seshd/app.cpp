@@ -76,12 +76,13 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     // Sign-ups get all hashing threads but one, so a sign-in never waits behind them.
     const std::size_t hashing_threads = c.server.blocking_threads == 0 ? 1 : c.server.blocking_threads;
     const std::size_t hashing_queue = c.hashing_queue;
-    auto a = std::unique_ptr<app>(new app{std::move(c), std::move(shared_store), std::move(*users), std::move(*mgr),
-                                          login_throttle{}, {}, secure, std::move(csrf), std::move(callback),
-                                          std::move(*metrics_allow), new_session_limit{}, rate_limiter{signups},
-                                          hashing_gate{hashing_queue, hashing_threads - 1}});
-    a->new_sessions.configure(a->config.new_sessions_per_minute);
-    return a;
+    rate_limit_options new_sessions;
+    new_sessions.limit = c.new_sessions_per_minute;
+    new_sessions.window = std::chrono::minutes(1);
+    return std::unique_ptr<app>(new app{std::move(c), std::move(shared_store), std::move(*users), std::move(*mgr),
+                                        login_throttle{}, {}, secure, std::move(csrf), std::move(callback),
+                                        std::move(*metrics_allow), rate_limiter{new_sessions}, rate_limiter{signups},
+                                        hashing_gate{hashing_queue, hashing_threads - 1}});
 }
 
 std::string iso8601_ms(clock::time_point t) {

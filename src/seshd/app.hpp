@@ -17,7 +17,6 @@
 
 #include "seshd/address_allow.hpp"
 #include "seshd/config.hpp"
-#include "seshd/new_session_limit.hpp"
 #include "seshd/hashing_gate.hpp"
 #include "seshd/refusals.hpp"
 
@@ -38,9 +37,10 @@ struct app {
     std::string callback_url_cookie;  ///< next-auth.callback-url / __Secure-next-auth.callback-url
     /// Who may read /metrics (config::metrics_allow, parsed).
     address_list metrics_allow;
-    /// New anonymous sessions per client address (config.new_sessions_per_minute).
-    new_session_limit new_sessions;
-    /// Sign-up attempts per client address (config signup_limit per signup_window).
+    /// New anonymous sessions per client (client_key) in a rolling minute
+    /// (config.new_sessions_per_minute).
+    rate_limiter new_sessions;
+    /// Sign-up attempts per client (client_key) (config signup_limit per signup_window).
     rate_limiter signups;
     /// Bounds the argon2id jobs of sign-ins, sign-ups and password changes (config hashing_queue).
     hashing_gate hashing;
@@ -95,7 +95,7 @@ struct signup_result {
 
 /// Call before a handler puts data in the request's session: when that would start a new
 /// anonymous session (no cookie session yet, no user) and the client's address has started
-/// config.new_sessions_per_minute of them this minute, the 429 JSON answer (with Retry-After)
+/// config.new_sessions_per_minute of them in the last minute, the 429 JSON answer (with Retry-After)
 /// to send instead; otherwise nothing. Sign-in is not limited here (the login throttle is).
 [[nodiscard]] std::optional<http::response> refuse_new_anonymous_session(http::context& ctx, app& a);
 

@@ -5,6 +5,7 @@
 #include <sesh/log_escape.hpp>
 
 #include "seshd/app.hpp"
+#include "seshd/client_key.hpp"
 
 namespace sesh::seshd {
 
@@ -26,7 +27,8 @@ http::awaitable<signup_result> sign_up(http::context& ctx, app& a, std::string_v
     // Issue 17: sign-ups per address, counted before the strength check and the hash (the costly
     // parts) whatever their outcome.
     const std::string address(ctx.client_address());
-    if (const auto wait = a.signups.try_acquire(address); wait.count() > 0) {
+    const std::string key = client_key(address);
+    if (const auto wait = a.signups.try_acquire(key); wait.count() > 0) {
         spdlog::info("sign-up throttled from {}", escape_for_log(address));
         co_return signup_result{status::too_many_requests, "Too many sign-ups from this address, try again later.", wait};
     }
@@ -40,7 +42,7 @@ http::awaitable<signup_result> sign_up(http::context& ctx, app& a, std::string_v
     ticket.reset();
     // A failure on seshd's side (here and below) gives the client its sign-up back.
     if (!hash) {
-        a.signups.refund(address);
+        a.signups.refund(key);
         co_return signup_result{status::service_unavailable, "Try again later."};
     }
 
@@ -49,7 +51,7 @@ http::awaitable<signup_result> sign_up(http::context& ctx, app& a, std::string_v
     if (auto created = a.users->create(u); !created) {
         if (created.error() == errc::already_exists) co_return signup_result{status::conflict, "That username is taken."};
         a.metrics.store_error();
-        a.signups.refund(address);
+        a.signups.refund(key);
         co_return signup_result{status::service_unavailable, "Try again later."};
     }
     spdlog::info("account created: {} from {}", escape_for_log(name), escape_for_log(address));

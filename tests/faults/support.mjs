@@ -53,6 +53,7 @@ export async function spawnSeshd({ env = {}, dataDir, port, uid, gid, shellPrefi
     ...process.env, SESH_LISTEN: `127.0.0.1:${port}`, SESH_DATA_DIR: dataDir,
     SESH_ARGON2_OPS: '1', SESH_ARGON2_MEM_KIB: '8192', SESH_LOG_LEVEL: 'warn',
     SESH_NEW_SESSIONS_PER_MINUTE: '0',  // one loopback address makes every session here
+    SESH_SIGNUP_LIMIT: '0',  // and every sign-up; the recovery probes sign up until one works
     ...env,
   };
   const self = {
