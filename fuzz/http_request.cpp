@@ -1,9 +1,9 @@
 // The whole HTTP request path in memory: request bytes through Beast's parser (seshd's limits),
-// seshd's router and handlers, the session save and the response headers — the same
-// detail::respond a connection uses, without a socket. Every answer must be a well-formed
-// response and never a 500. Placeholders give the fuzzer credentials it could not guess:
-// "@S" a signed-in session cookie value (fresh per input), "@C" a CSRF cookie value and "@T" its
-// token.
+// the connection's framing checks, seshd's router and handlers, the session save and the
+// response headers — the same detail::respond a connection uses, without a socket. Every answer
+// must be a well-formed response and never a 500. Placeholders give the fuzzer credentials it
+// could not guess: "@S" a signed-in session cookie value (fresh per input), "@C" a CSRF cookie
+// value and "@T" its token.
 #include <sstream>
 #include <string>
 
@@ -110,6 +110,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     parser.eager(true);
     beast::error_code ec;
     parser.put(boost::asio::buffer(bytes), ec);
+    // The connection refuses a header that frames the body ambiguously before reading the body.
+    if (parser.is_header_done()) {
+        if (const auto failure = http::detail::check_framing(parser.get())) {
+            const int code = static_cast<int>(failure->code);
+            fuzz::require(code == 400 || code == 501, "a framing failure is answered with neither 400 nor 501");
+            return 0;
+        }
+    }
     if (!ec && !parser.is_done()) parser.put_eof(ec);
     if (ec) {
         if (const auto failure = http::detail::classify_parse_error(ec))
