@@ -22,6 +22,13 @@ asio::awaitable<void> write_and_close(beast::tcp_stream& stream, const server_op
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
+// Answers a request that failed before reaching a handler, then closes; nothing when the client
+// is gone or timed out (classify_parse_error gave no failure).
+asio::awaitable<void> refuse_request(beast::tcp_stream& stream, const server_options& o,
+                                     std::optional<parse_failure> failure) {
+    if (failure) co_await write_and_close(stream, o, failure->code, failure->message, o.write_timeout);
+}
+
 struct registration {
     server_state& st;
     connection_entry& entry;
@@ -89,20 +96,18 @@ asio::awaitable<void> serve_connection(server_state& st, tcp::socket socket, std
         auto [head_ec, head_n] = co_await beast::http::async_read_header(stream, buffer, parser, use_tuple);
         (void)head_n;
         if (head_ec) {
-            if (auto failure = classify_parse_error(head_ec))
-                co_await write_and_close(stream, o, failure->code, failure->message, o.write_timeout);
+            co_await refuse_request(stream, o, classify_parse_error(head_ec));
             co_return;
         }
         // Before the body: its length must not depend on which parser reads it (RFC 9112 §6.1).
         if (auto failure = check_framing(parser.get())) {
-            co_await write_and_close(stream, o, failure->code, failure->message, o.write_timeout);
+            co_await refuse_request(stream, o, failure);
             co_return;
         }
         auto [parse_ec, parsed] = co_await beast::http::async_read(stream, buffer, parser, use_tuple);
         (void)parsed;
         if (parse_ec) {
-            if (auto failure = classify_parse_error(parse_ec))
-                co_await write_and_close(stream, o, failure->code, failure->message, o.write_timeout);
+            co_await refuse_request(stream, o, classify_parse_error(parse_ec));
             co_return;
         }
 
