@@ -81,8 +81,10 @@ asio::awaitable<answer> respond(server_state& st, request& req, std::string addr
         spdlog::error("handler for {} failed: {}", ctx.route(), e.what());
         threw = true;
     }
+    // A handler that threw may have left its session half-changed: nothing it did to the session
+    // is saved and none of its cookies are sent, as when a database transaction is rolled back.
     if (threw) out.res = json_error(status::internal_server_error, "Internal server error");
-    finish_session(st, ctx, out.res);
+    else finish_session(st, ctx, out.res);
     add_security_headers(out.res, st.options);
     out.res.version(req.version());
     // Read after the handler: a stop that began meanwhile closes this connection after the answer.

@@ -108,6 +108,13 @@ struct http_server_test : ::testing::Test {
             throw std::runtime_error("secret internal detail");
             co_return response{};
         });
+        r.add(verb::post, "/count-then-throw", [](context& ctx) -> awaitable<response> {
+            auto s = ctx.session();
+            if (s) (*s)->set("n", (*s)->get_int("n").value_or(0) + 100);
+            ctx.add_set_cookie("other=1; Path=/");
+            throw std::runtime_error("failed after changing the session");
+            co_return response{};
+        });
         r.add(verb::get, "/slow", [](context&) -> awaitable<response> {
             boost::asio::steady_timer t(co_await boost::asio::this_coro::executor, 700ms);
             co_await t.async_wait(boost::asio::use_awaitable);
@@ -231,6 +238,30 @@ TEST_F(http_server_test, a_throwing_handler_gets_500_without_details) {
     EXPECT_EQ(res.find("secret internal detail"), std::string::npos);
     c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_NE(c.read_response().find("200 OK"), std::string::npos) << "the connection survives";
+}
+
+// What a handler changed before it threw is not saved: no record, no cookie, the old data kept.
+TEST_F(http_server_test, a_throwing_handler_does_not_save_its_session) {
+    start();
+    raw_client c(port());
+    c.send("POST /count-then-throw HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    auto res = c.read_response();
+    EXPECT_NE(res.find("HTTP/1.1 500"), std::string::npos);
+    EXPECT_EQ(res.find("Set-Cookie"), std::string::npos) << "a new session is not created" << res;
+
+    c.send("POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    res = c.read_response();
+    const auto at = res.find("Set-Cookie: ");
+    ASSERT_NE(at, std::string::npos) << res;
+    const auto cookie = res.substr(at + 12, res.find(';', at) - at - 12);
+    const std::string with_cookie = "HTTP/1.1\r\nHost: x\r\nCookie: " + cookie + "\r\nContent-Length: 0\r\n\r\n";
+    c.send("POST /count-then-throw " + with_cookie);
+    res = c.read_response();
+    EXPECT_NE(res.find("HTTP/1.1 500"), std::string::npos);
+    EXPECT_EQ(res.find("Set-Cookie"), std::string::npos) << res;
+    c.send("POST /count " + with_cookie);
+    res = c.read_response();
+    EXPECT_NE(res.find("\r\n\r\n2"), std::string::npos) << "the +100 before the throw was not saved: " << res;
 }
 
 TEST_F(http_server_test, a_graceful_stop_finishes_requests_in_flight) {
