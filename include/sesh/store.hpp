@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,7 +15,17 @@
 #include <sesh/clock.hpp>
 #include <sesh/result.hpp>
 
+namespace boost::asio {
+class execution_context;
+}
+
 namespace sesh {
+
+/// How an asynchronous store call reports: called exactly once with the call's result, on any
+/// thread, perhaps before the call that started it returns. The async_* functions of
+/// <sesh/async_store.hpp> turn it into a completion token's handler on the caller's executor.
+template <class T>
+using store_callback = std::function<void(result<T>)>;
 
 /// One server-side session as a store keeps it. The token itself is never stored: `key` is
 /// opaque_token_store_key(token), the SHA-256 of the token in hex.
@@ -59,6 +70,11 @@ struct store_options {
 /// Errors common to every call: errc::store_unavailable when the backend cannot be reached
 /// (the store recovers by itself once it is back). A corrupt record reads as absent and is
 /// logged once; it never fails the call.
+///
+/// Two faces, one contract: the blocking methods below, for threads that may wait (the CLI, a
+/// library user's worker threads), and the asynchronous operations of <sesh/async_store.hpp>
+/// (`co_await async_get(store, key, use_awaitable)`), for event loops. The async face rests on the
+/// start_* primitives at the end of this class.
 class store {
 public:
     virtual ~store() = default;
@@ -105,6 +121,32 @@ public:
     /// Deletes up to `max` expired records now; returns how many. Backends that expire on their
     /// own (Redis TTLs) may return 0.
     [[nodiscard]] virtual result<std::size_t> purge_expired(std::size_t max) = 0;
+
+    // --- Asynchronous primitives --------------------------------------------------------------
+    // What the async_* operations of <sesh/async_store.hpp> start; call those, not these. Each
+    // does what its blocking namesake above does and reports through `done` (store_callback's
+    // contract). `loop` is the execution context the caller is resumed on (the handler's
+    // associated executor's context; never null): a backend that keeps one connection per I/O
+    // loop picks it by this. A backend overrides these when its calls wait (on the network, on a
+    // disk); the defaults run the blocking method on the calling thread, which is right only for
+    // a backend that never waits, such as `memory:`.
+    virtual void start_get(std::string key, boost::asio::execution_context& loop,
+                           store_callback<std::optional<session_record>> done);
+    virtual void start_create(session_record r, boost::asio::execution_context& loop, store_callback<void> done);
+    virtual void start_update(session_record r, boost::asio::execution_context& loop, store_callback<void> done);
+    virtual void start_touch(std::string key, clock::time_point last_seen, clock::time_point idle_expires,
+                             boost::asio::execution_context& loop, store_callback<bool> done);
+    virtual void start_erase(std::string key, boost::asio::execution_context& loop, store_callback<void> done);
+    virtual void start_list_user(std::string user_id, boost::asio::execution_context& loop,
+                                 store_callback<std::vector<session_record>> done);
+    virtual void start_erase_user(std::string user_id, std::string keep, boost::asio::execution_context& loop,
+                                  store_callback<std::size_t> done);
+    virtual void start_deny(std::string jti, clock::time_point until, boost::asio::execution_context& loop,
+                            store_callback<void> done);
+    virtual void start_set_not_before(std::string user_id, clock::time_point t, boost::asio::execution_context& loop,
+                                      store_callback<void> done);
+    virtual void start_revoked(std::string jti, std::string user_id, clock::time_point issued_at,
+                               boost::asio::execution_context& loop, store_callback<bool> done);
 };
 
 /// Opens a backend from a URL: `memory:`, `sqlite:PATH` (created if missing, parent directory

@@ -23,6 +23,7 @@
 #include <gtest/gtest.h>
 
 #include "integration/redis_server.hpp"
+#include "unit/store/async_face.hpp"
 #include "unit/store/conformance.hpp"
 
 namespace sesh::test {
@@ -49,7 +50,8 @@ std::unique_ptr<store> make_conformance_store(const store_options& options) {
     return s ? std::move(*s) : nullptr;
 }
 
-INSTANTIATE_TEST_SUITE_P(redis, store_conformance, ::testing::Values(store_factory{"redis", make_conformance_store}),
+INSTANTIATE_TEST_SUITE_P(redis, store_conformance, ::testing::Values(store_factory{"redis", make_conformance_store},
+                                           async_face_of(store_factory{"redis", make_conformance_store})),
                          store_factory_name());
 
 // ---- helpers ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@
 #include "integration/sqlite_test_support.hpp"
 #include "store/sqlite/sqlite_handle.hpp"
 #include "store/sqlite/sqlite_schema.hpp"
+#include "unit/store/async_face.hpp"
 #include "unit/store/conformance.hpp"
 
 namespace sesh::test {
@@ -39,7 +40,8 @@ std::unique_ptr<store> make_sqlite_store(const store_options& options) {
     return s ? std::move(*s) : nullptr;
 }
 
-INSTANTIATE_TEST_SUITE_P(sqlite, store_conformance, ::testing::Values(store_factory{"sqlite", make_sqlite_store}),
+INSTANTIATE_TEST_SUITE_P(sqlite, store_conformance, ::testing::Values(store_factory{"sqlite", make_sqlite_store},
+                                           async_face_of(store_factory{"sqlite", make_sqlite_store})),
                          store_factory_name());
 
 session_record make_record(std::string key, clock::time_point now, std::string user = "u1",

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "store/backends.hpp"
+#include "store/offloaded_store.hpp"
 #include "store/sqlite/sqlite_pool.hpp"
 #include "store/sqlite/sqlite_rows.hpp"
 
@@ -33,14 +34,18 @@ std::int64_t clamp_count(std::size_t n) noexcept {
     return static_cast<std::int64_t>(std::min<std::size_t>(n, std::numeric_limits<std::int64_t>::max()));
 }
 
-class sqlite_store final : public store {
+// Awaited calls run on as many workers as there are readers (offloaded_store).
+class sqlite_store final : public offloaded_store {
 public:
     sqlite_store(std::unique_ptr<sqlite_pool> pool, const store_options& options)
-        : clock_(options.clock ? *options.clock : system_clock()), options_(options), pool_(std::move(pool)) {
+        : offloaded_store(options.pool_size), clock_(options.clock ? *options.clock : system_clock()), options_(options),
+          pool_(std::move(pool)) {
         if (options_.purge_batch > 0) purger_ = std::jthread([this](std::stop_token stop) { purge_loop(stop); });
     }
 
     ~sqlite_store() override {
+        // Calls in flight end before the pool closes.
+        drain();
         // Joined before the pool closes: the purge thread uses the writer.
         purger_.request_stop();
         if (purger_.joinable()) purger_.join();

@@ -1,5 +1,6 @@
 // The memory store: the conformance suite, plus its own bound (max_sessions), expiry bookkeeping
 // and shard locking.
+#include "unit/store/async_face.hpp"
 #include "unit/store/conformance.hpp"
 
 #include <sesh/opaque_token.hpp>
@@ -20,7 +21,8 @@ std::unique_ptr<store> open_memory(const store_options& options) {
     return s ? std::move(*s) : nullptr;
 }
 
-INSTANTIATE_TEST_SUITE_P(memory, store_conformance, ::testing::Values(store_factory{"memory", open_memory}),
+INSTANTIATE_TEST_SUITE_P(memory, store_conformance, ::testing::Values(store_factory{"memory", open_memory},
+                                           async_face_of(store_factory{"memory", open_memory})),
                          store_factory_name());
 
 std::string key_of(std::string_view name) { return opaque_token_store_key(name); }
