@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
 
     router routes;
     routes.add(verb::post, "/login", [&sessions](context& ctx) -> awaitable<response> {
-        auto s = ctx.session();
+        auto s = co_await ctx.session();
         if (!s) co_return json_error(status::service_unavailable, "store unavailable");
         if (ctx.req().body().empty()) co_return json_error(status::bad_request, "name the user in the body");
         sessions.regenerate(**s);  // a new token at login: no session fixation
@@ -29,10 +29,10 @@ int main(int argc, char** argv) {
         co_return json_response(status::ok, boost::json::object{{"message", "signed in"}});
     });
     routes.add(verb::get, "/api/secret", require_session([](context& ctx) -> awaitable<response> {
-        co_return json_response(status::ok, boost::json::object{{"secret", "42"}, {"user", (*ctx.session())->user_id()}});
+        co_return json_response(status::ok, boost::json::object{{"secret", "42"}, {"user", (*co_await ctx.session())->user_id()}});
     }));
     routes.add(verb::post, "/logout", [](context& ctx) -> awaitable<response> {
-        if (!ctx.destroy_session()) co_return json_error(status::service_unavailable, "store unavailable");
+        if (!co_await ctx.destroy_session()) co_return json_error(status::service_unavailable, "store unavailable");
         co_return json_response(status::ok, boost::json::object{{"message", "signed out"}});
     });
 

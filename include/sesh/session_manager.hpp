@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/asio/awaitable.hpp>
+
 #include <sesh/clock.hpp>
 #include <sesh/cookie.hpp>
 #include <sesh/iron.hpp>
@@ -139,6 +141,11 @@ public:
     /// is an error (answer 503); bad input never is. `client` is kept for a server session created
     /// by the next save ("my devices"). Thread-safe.
     [[nodiscard]] result<session> load(std::string_view cookie_header, const client_info& client) const;
+    /// load, for a coroutine on an event loop: the same contract, with the store reached through
+    /// its asynchronous face (<sesh/async_store.hpp>), so the loop serves other requests while it
+    /// waits. `cookie_header` and the views in `client` must stay valid until the await ends.
+    [[nodiscard]] boost::asio::awaitable<result<session>> async_load(std::string_view cookie_header,
+                                                                     client_info client) const;
 
     /// The Set-Cookie header values (without "Set-Cookie: ") to send for `s`: its data written
     /// (created lazily: a new session with no data and no user writes nothing), renewed if older
@@ -149,6 +156,8 @@ public:
     /// `_sesh`), store_unavailable, store_full; not_found when the session was destroyed
     /// meanwhile (by logout elsewhere): it is not brought back. On error `s` is unchanged.
     [[nodiscard]] result<std::vector<std::string>> save(session& s) const;
+    /// save, awaited (as async_load is); `s` must outlive the await.
+    [[nodiscard]] boost::asio::awaitable<result<std::vector<std::string>>> async_save(session& s) const;
 
     /// Ends `s`: removes the server record, or denies the session id (jwt/iron with a store)
     /// until the session's absolute expiry, which ends every token the session was ever given,
@@ -157,6 +166,8 @@ public:
     /// Returns the Set-Cookie values that clear the cookie and every chunk the request had.
     /// Errors: store_unavailable (then `s` is unchanged).
     [[nodiscard]] result<std::vector<std::string>> destroy(session& s) const;
+    /// destroy, awaited (as async_load is); `s` must outlive the await.
+    [[nodiscard]] boost::asio::awaitable<result<std::vector<std::string>>> async_destroy(session& s) const;
 
     /// Gives `s` a new token with the same data (call it at login: no session fixation). The
     /// old token stops working at the next save, which writes the new cookie (jwt/iron: a new

@@ -32,30 +32,30 @@ const std::vector<cookie>& context::cookies() {
     return *cookies_;
 }
 
-result<sesh::session*> context::session() {
-    if (session_) return &*session_;
+awaitable<result<sesh::session*>> context::session() {
+    if (session_) co_return &*session_;
     (void)cookies();  // fills cookie_header_
-    auto s = sessions_.load(cookie_header_, {client_address_, header(field::user_agent)});
+    auto s = co_await sessions_.async_load(cookie_header_, {client_address_, header(field::user_agent)});
     if (!s) {
         metrics_.store_error();
-        return fail(s.error());
+        co_return fail(s.error());
     }
     session_.emplace(std::move(*s));
-    return &*session_;
+    co_return &*session_;
 }
 
-result<void> context::destroy_session() {
-    auto s = session();
-    if (!s) return fail(s.error());
+awaitable<result<void>> context::destroy_session() {
+    auto s = co_await session();
+    if (!s) co_return fail(s.error());
     const bool had_user = !(*s)->user_id().empty() || !(*s)->is_new();
-    auto cleared = sessions_.destroy(**s);
+    auto cleared = co_await sessions_.async_destroy(**s);
     if (!cleared) {
         metrics_.store_error();
-        return fail(cleared.error());
+        co_return fail(cleared.error());
     }
     for (auto& c : *cleared) set_cookies_.push_back(std::move(c));
     if (had_user) metrics_.session_destroyed();
-    return {};
+    co_return result<void>{};
 }
 
 }  // namespace sesh::http

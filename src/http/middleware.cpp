@@ -9,7 +9,7 @@ namespace sesh::http {
 
 handler require_session(handler inner, require_options options) {
     return [inner = std::move(inner), options = std::move(options)](context& ctx) -> awaitable<response> {
-        auto s = ctx.session();
+        auto s = co_await ctx.session();
         if (!s) co_return json_error(status::service_unavailable, "Session store unavailable");
         if (!(*s)->user_id().empty()) co_return co_await inner(ctx);
         if (ctx.path().starts_with(options.api_prefix))

@@ -14,18 +14,18 @@ namespace sesh::http::detail {
 namespace {
 
 // Saves the handler's session and adds every Set-Cookie; a store failure replaces the answer.
-void finish_session(server_state& st, context& ctx, response& res) {
+asio::awaitable<void> finish_session(server_state& st, context& ctx, response& res) {
     for (const auto& c : ctx.set_cookies()) res.insert(field::set_cookie, c);
     sesh::session* s = ctx.loaded_session();
-    if (s == nullptr) return;
+    if (s == nullptr) co_return;
     const bool was_new = s->is_new();
-    auto cookies = st.sessions.save(*s);
+    auto cookies = co_await st.sessions.async_save(*s);
     if (!cookies) {
         const auto e = cookies.error();
-        if (e == errc::not_found) return;  // destroyed meanwhile (logout elsewhere): not brought back
+        if (e == errc::not_found) co_return;  // destroyed meanwhile (logout elsewhere): not brought back
         if (e == errc::too_large) {
             res = json_error(status::payload_too_large, "Session data too large");
-            return;
+            co_return;
         }
         if (e == errc::store_full) {
             // The store's bound (store_options::max_sessions) is reached: new sessions wait for
@@ -33,12 +33,12 @@ void finish_session(server_state& st, context& ctx, response& res) {
             spdlog::warn("session store full on {}: no new session stored", ctx.route());
             res = json_error(status::insufficient_storage, "Session store full, try again later");
             res.set(field::retry_after, "60");
-            return;
+            co_return;
         }
         st.stats.store_error();
         spdlog::warn("session save failed on {}: {}", ctx.route(), e.message());
         res = json_error(status::service_unavailable, "Session store unavailable");
-        return;
+        co_return;
     }
     for (const auto& c : *cookies) res.insert(field::set_cookie, c);
     if (was_new && !s->is_new()) st.stats.session_created();
@@ -84,7 +84,7 @@ asio::awaitable<answer> respond(server_state& st, request& req, std::string addr
     // A handler that threw may have left its session half-changed: nothing it did to the session
     // is saved and none of its cookies are sent, as when a database transaction is rolled back.
     if (threw) out.res = json_error(status::internal_server_error, "Internal server error");
-    else finish_session(st, ctx, out.res);
+    else co_await finish_session(st, ctx, out.res);
     add_security_headers(out.res, st.options);
     out.res.version(req.version());
     // Read after the handler: a stop that began meanwhile closes this connection after the answer.

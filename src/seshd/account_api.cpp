@@ -52,7 +52,7 @@ void add_account_routes(http::router& r, app& a) {
     });
 
     r.add(http::verb::get, "/api/sessions", http::require_session([&a](http::context& ctx) -> http::awaitable<http::response> {
-        const session& s = **ctx.session();
+        const session& s = **co_await ctx.session();
         boost::json::array out;
         if (a.config.strategy == strategy::server) {
             auto list = a.sessions.list(s.user_id());
@@ -70,7 +70,7 @@ void add_account_routes(http::router& r, app& a) {
         http::response refusal;
         auto body = json_body(ctx, refusal);
         if (!body) co_return refusal;
-        session& s = **ctx.session();
+        session& s = **co_await ctx.session();
         if (const auto* others = body->if_contains("others"); others && others->is_bool() && others->as_bool()) {
             auto n = a.sessions.revoke_others(s);
             if (!n) co_return store_down();
@@ -96,7 +96,7 @@ void add_account_routes(http::router& r, app& a) {
         http::response refusal;
         auto body = json_body(ctx, refusal);
         if (!body) co_return refusal;
-        session& s = **ctx.session();
+        session& s = **co_await ctx.session();
         const std::string current(string_field(*body, "currentPassword"));
         const std::string next(string_field(*body, "newPassword"));
         auto u = a.users->find_by_id(s.user_id());

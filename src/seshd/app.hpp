@@ -72,7 +72,7 @@ struct login_result {
 /// the same user — plus `username`, the account's name, which nothing the user sends changes
 /// (`name` is only the display name, which next-auth's update() may change). Errors:
 /// store_unavailable.
-[[nodiscard]] result<void> start_user_session(http::context& ctx, const user& u);
+[[nodiscard]] http::awaitable<result<void>> start_user_session(http::context& ctx, const user& u);
 
 /// Who `s` is signed in as, for greeting and display as the identity; nothing when anonymous.
 /// The `username` seshd writes at sign-in; for a session without it (a token a next-auth app
@@ -97,7 +97,7 @@ struct signup_result {
 /// anonymous session (no cookie session yet, no user) and the client's address has started
 /// config.new_sessions_per_minute of them in the last minute, the 429 JSON answer (with Retry-After)
 /// to send instead; otherwise nothing. Sign-in is not limited here (the login throttle is).
-[[nodiscard]] std::optional<http::response> refuse_new_anonymous_session(http::context& ctx, app& a);
+[[nodiscard]] http::awaitable<std::optional<http::response>> refuse_new_anonymous_session(http::context& ctx, app& a);
 
 /// The CSRF token for forms and /api/auth/csrf: the token of the request's valid next-auth CSRF
 /// cookie, or a new one whose cookie (HttpOnly, SameSite=Lax, `__Host-` on https) is queued on ctx.

@@ -51,12 +51,12 @@ void add_guide_routes(http::router& r, app& a) {
 
     r.add(http::verb::post, "/api/logout", [](http::context& ctx) -> http::awaitable<http::response> {
         if (auto refused = refuse_non_json(ctx)) co_return std::move(*refused);
-        if (!ctx.destroy_session()) co_return store_down();
+        if (!co_await ctx.destroy_session()) co_return store_down();
         co_return message(status::ok, "Logged out");
     });
 
     r.add(http::verb::get, "/api/profile", [](http::context& ctx) -> http::awaitable<http::response> {
-        auto s = ctx.session();
+        auto s = co_await ctx.session();
         if (!s) co_return store_down();
         // By the username, the identity: the display name is the user's to change.
         if (auto name = signed_in_username(**s)) co_return message(status::ok, "Welcome " + *name);
@@ -65,7 +65,7 @@ void add_guide_routes(http::router& r, app& a) {
 
     // The getServerSession sample; the path the benchmarks measure, so nothing but the lookup.
     r.add(http::verb::get, "/api/hello", [](http::context& ctx) -> http::awaitable<http::response> {
-        auto s = ctx.session();
+        auto s = co_await ctx.session();
         if (!s) co_return store_down();
         if (auto name = signed_in_username(**s)) co_return message(status::ok, "Hello, " + *name);
         co_return message(status::unauthorized, "Not authenticated");
@@ -73,7 +73,7 @@ void add_guide_routes(http::router& r, app& a) {
 
     // The iron-session sample: any visitor may keep a `user` in their session.
     r.add(http::verb::get, "/api/user", [](http::context& ctx) -> http::awaitable<http::response> {
-        auto s = ctx.session();
+        auto s = co_await ctx.session();
         if (!s) co_return store_down();
         const auto* user = (*s)->data().if_contains("user");
         co_return http::json_response(status::ok, object{{"user", user ? *user : boost::json::value(nullptr)}});
@@ -82,9 +82,9 @@ void add_guide_routes(http::router& r, app& a) {
         if (auto refused = refuse_non_json(ctx)) co_return std::move(*refused);
         auto body = http::parse_json_object(ctx.req().body());
         if (!body || !body->contains("user")) co_return http::json_error(status::bad_request, "Body must be {\"user\": …}");
-        auto s = ctx.session();
+        auto s = co_await ctx.session();
         if (!s) co_return store_down();
-        if (auto refused = refuse_new_anonymous_session(ctx, a)) co_return std::move(*refused);
+        if (auto refused = co_await refuse_new_anonymous_session(ctx, a)) co_return std::move(*refused);
         (*s)->set("user", body->at("user"));
         co_return message(status::ok, "Session saved");
     });

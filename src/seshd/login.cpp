@@ -51,14 +51,14 @@ http::awaitable<login_result> sign_in(http::context& ctx, app& a, std::string_vi
         if (fresh && *fresh) (void)a.users->set_password(u.id, **fresh, u.password_changed);
     }
     a.throttle.record_success(name, address);
-    if (!start_user_session(ctx, u)) co_return login_result{login_outcome::unavailable};
+    if (!co_await start_user_session(ctx, u)) co_return login_result{login_outcome::unavailable};
     spdlog::info("login for {} from {}", logged_name, logged_address);
     co_return login_result{login_outcome::ok};
 }
 
-result<void> start_user_session(http::context& ctx, const user& u) {
-    auto s = ctx.session();
-    if (!s) return fail(s.error());
+http::awaitable<result<void>> start_user_session(http::context& ctx, const user& u) {
+    auto s = co_await ctx.session();
+    if (!s) co_return fail(s.error());
     ctx.sessions().regenerate(**s);  // a new token at login: no session fixation
     (*s)->set_user_id(u.id);
     // `username` is the identity, fixed for the session; `name` starts equal to it but is the
@@ -67,7 +67,7 @@ result<void> start_user_session(http::context& ctx, const user& u) {
     (*s)->set("name", boost::json::string(u.name));
     (*s)->set("email", u.email.empty() ? boost::json::value(nullptr) : boost::json::value(u.email));
     (*s)->set("picture", nullptr);
-    return {};
+    co_return result<void>{};
 }
 
 std::optional<std::string> signed_in_username(const session& s) {

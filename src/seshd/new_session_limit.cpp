@@ -5,15 +5,15 @@
 
 namespace sesh::seshd {
 
-std::optional<http::response> refuse_new_anonymous_session(http::context& ctx, app& a) {
-    auto s = ctx.session();
+http::awaitable<std::optional<http::response>> refuse_new_anonymous_session(http::context& ctx, app& a) {
+    auto s = co_await ctx.session();
     // A store outage is the handler's to answer; a session that exists or is signed in is not new.
-    if (!s || !(*s)->is_new() || !(*s)->user_id().empty()) return std::nullopt;
+    if (!s || !(*s)->is_new() || !(*s)->user_id().empty()) co_return std::nullopt;
     const auto wait = a.new_sessions.try_acquire(client_key(ctx.client_address()));
-    if (wait.count() == 0) return std::nullopt;
+    if (wait.count() == 0) co_return std::nullopt;
     auto res = http::json_error(http::status::too_many_requests, "Too many new sessions from this address, try again later");
     res.set(http::field::retry_after, std::to_string((wait.count() + 999) / 1000));
-    return res;
+    co_return res;
 }
 
 }  // namespace sesh::seshd

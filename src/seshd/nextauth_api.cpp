@@ -88,7 +88,7 @@ http::response store_down() { return http::json_error(status::service_unavailabl
 
 void add_nextauth_routes(http::router& r, app& a) {
     r.add(http::verb::get, "/api/auth/session", [](http::context& ctx) -> http::awaitable<http::response> {
-        auto s = ctx.session();
+        auto s = co_await ctx.session();
         if (!s) co_return store_down();
         co_return session_json(*s);
     });
@@ -102,7 +102,7 @@ void add_nextauth_routes(http::router& r, app& a) {
         const auto* token = body ? body->if_contains("csrfToken") : nullptr;
         if (!token || !token->is_string() || !csrf_ok(ctx, a, token->as_string()))
             co_return http::json_response(status::bad_request, object{});
-        auto s = ctx.session();
+        auto s = co_await ctx.session();
         if (!s) co_return store_down();
         if ((*s)->user_id().empty()) co_return session_json(*s);
         if (const auto* data = body->if_contains("data"); data && data->is_object()) {
@@ -142,7 +142,7 @@ void add_nextauth_routes(http::router& r, app& a) {
                                                a.config.public_url, "/");
         const bool csrf_error = q && http::form_value(*q, "csrf").has_value();
         const bool cred_error = q && http::form_value(*q, "error").has_value();
-        co_return render_login_page(ctx, a, cb, csrf_error ? "Your form expired, please try again."
+        co_return co_await render_login_page(ctx, a, cb, csrf_error ? "Your form expired, please try again."
                                                : cred_error ? "Invalid username or password." : "",
                                     status::ok, base_url(a) + "/callback/credentials");
     };
@@ -177,12 +177,12 @@ void add_nextauth_routes(http::router& r, app& a) {
         if (!p) co_return http::json_error(status::bad_request, "Body must be a form");
         if (!csrf_ok(ctx, a, p->get("csrfToken"))) co_return redirect_or_json(base_url(a) + "/signout?csrf=true", p->json);
         const std::string target = callback_url(ctx, a, *p);
-        if (!ctx.destroy_session()) co_return store_down();
+        if (!co_await ctx.destroy_session()) co_return store_down();
         co_return redirect_or_json(target, p->json);
     });
 
     r.add(http::verb::get, "/api/auth/error", [&a](http::context& ctx) -> http::awaitable<http::response> {
-        co_return render_message_page(ctx, a, status::ok, "Sign-in error",
+        co_return co_await render_message_page(ctx, a, status::ok, "Sign-in error",
                                       "The sign-in did not succeed. Check your username and password.",
                                       "/login", "Try again");
     });

@@ -9,11 +9,11 @@ std::string csrf_field(http::context& ctx, const app& a) {
     return "<input type=\"hidden\" name=\"csrfToken\" value=\"" + html_escape(csrf_token_for(ctx, a)) + "\">";
 }
 
-http::response render_page(http::context& ctx, const app& a, http::status s, std::string_view title,
+http::awaitable<http::response> render_page(http::context& ctx, const app& a, http::status s, std::string_view title,
                            std::string_view body_html) {
     std::string theme = "system";
     std::string user;
-    if (auto sess = ctx.session()) {
+    if (auto sess = co_await ctx.session()) {
         if (auto t = (*sess)->get_string("theme"); t && (*t == "light" || *t == "dark")) theme = *t;
         if (auto who = signed_in_username(**sess)) user = std::move(*who);
     }
@@ -38,10 +38,10 @@ http::response render_page(http::context& ctx, const app& a, http::status s, std
     html += "<h1>" + html_escape(title) + "</h1>\n";
     html += body_html;
     html += "</main>\n</body>\n</html>\n";
-    return http::html_response(s, std::move(html));
+    co_return http::html_response(s, std::move(html));
 }
 
-http::response render_login_page(http::context& ctx, const app& a, std::string_view callback, std::string_view error,
+http::awaitable<http::response> render_login_page(http::context& ctx, const app& a, std::string_view callback, std::string_view error,
                                  http::status s, std::string_view action) {
     std::string body;
     if (!error.empty()) body += "<p class=\"error\" role=\"alert\">" + html_escape(error) + "</p>";
@@ -51,12 +51,12 @@ http::response render_login_page(http::context& ctx, const app& a, std::string_v
     body += "<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>";
     body += "<button type=\"submit\">Sign in</button></form>";
     body += "<p>No account? <a href=\"/signup\">Sign up</a></p>";
-    return render_page(ctx, a, s, "Sign in", body);
+    co_return co_await render_page(ctx, a, s, "Sign in", body);
 }
 
-http::response render_message_page(http::context& ctx, const app& a, http::status s, std::string_view title,
+http::awaitable<http::response> render_message_page(http::context& ctx, const app& a, http::status s, std::string_view title,
                                    std::string_view text, std::string_view link, std::string_view link_text) {
-    return render_page(ctx, a, s, title,
+    co_return co_await render_page(ctx, a, s, title,
                        "<p>" + html_escape(text) + "</p><p><a href=\"" + html_escape(link) + "\">" +
                            html_escape(link_text) + "</a></p>");
 }

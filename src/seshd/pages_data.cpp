@@ -24,8 +24,8 @@ int parse_int(std::string_view s, int fallback) {
     return ec == std::errc() && p == s.data() + s.size() ? v : fallback;
 }
 
-http::response cart_page(http::context& ctx, const app& a, std::string_view error, http::status s) {
-    const session& sess = **ctx.session();
+http::awaitable<http::response> cart_page(http::context& ctx, const app& a, std::string_view error, http::status s) {
+    const session& sess = **co_await ctx.session();
     std::string body;
     if (!error.empty()) body += "<p class=\"error\" role=\"alert\">" + html_escape(error) + "</p>";
     body += "<ul id=\"cart\" class=\"card\">";
@@ -51,7 +51,7 @@ http::response cart_page(http::context& ctx, const app& a, std::string_view erro
     body += "<label>Item <input name=\"item\" required maxlength=\"100\"></label>";
     body += "<label>Quantity <input name=\"qty\" type=\"number\" min=\"1\" max=\"99\" value=\"1\"></label>";
     body += "<button type=\"submit\">Add to cart</button></form>";
-    return render_page(ctx, a, s, "Cart", body);
+    co_return co_await render_page(ctx, a, s, "Cart", body);
 }
 
 std::string device_row(const session_info& d, bool current, http::context& ctx, const app& a) {
@@ -66,13 +66,13 @@ std::string device_row(const session_info& d, bool current, http::context& ctx, 
 
 void add_session_data_pages(http::router& r, app& a) {
     r.add(http::verb::get, "/cart", http::require_session([&a](http::context& ctx) -> http::awaitable<http::response> {
-        co_return cart_page(ctx, a, "", status::ok);
+        co_return co_await cart_page(ctx, a, "", status::ok);
     }));
     r.add(http::verb::post, "/cart", http::require_session([&a](http::context& ctx) -> http::awaitable<http::response> {
         http::response refusal;
-        auto f = read_page_form(ctx, a, refusal);
+        auto f = co_await read_page_form(ctx, a, refusal);
         if (!f) co_return refusal;
-        session& s = **ctx.session();
+        session& s = **co_await ctx.session();
         boost::json::array items;
         if (auto existing = s.get_array("cart")) items = **existing;
         const auto action = http::form_value(*f, "action").value_or("");
@@ -80,21 +80,21 @@ void add_session_data_pages(http::router& r, app& a) {
             const auto item = http::form_value(*f, "item").value_or("");
             const int qty = parse_int(http::form_value(*f, "qty").value_or("1"), 0);
             if (item.empty() || item.size() > 100 || qty < 1 || qty > 99)
-                co_return cart_page(ctx, a, "Give an item name and a quantity from 1 to 99.", status::bad_request);
-            if (items.size() >= max_cart_items) co_return cart_page(ctx, a, "Your cart is full.", status::bad_request);
+                co_return co_await cart_page(ctx, a, "Give an item name and a quantity from 1 to 99.", status::bad_request);
+            if (items.size() >= max_cart_items) co_return co_await cart_page(ctx, a, "Your cart is full.", status::bad_request);
             items.push_back(boost::json::object{{"name", item}, {"qty", qty}});
         } else if (action == "remove") {
             const int i = parse_int(http::form_value(*f, "index").value_or(""), -1);
             if (i >= 0 && static_cast<std::size_t>(i) < items.size()) items.erase(items.begin() + i);
         } else {
-            co_return cart_page(ctx, a, "Unknown action.", status::bad_request);
+            co_return co_await cart_page(ctx, a, "Unknown action.", status::bad_request);
         }
         s.set("cart", std::move(items));
         co_return http::redirect("/cart", status::see_other);  // post/redirect/get
     }));
 
     r.add(http::verb::get, "/preferences", http::require_session([&a](http::context& ctx) -> http::awaitable<http::response> {
-        const session& s = **ctx.session();
+        const session& s = **co_await ctx.session();
         const std::string current(s.get_string("theme").value_or("system"));
         std::string body = "<form method=\"post\" action=\"/preferences\" class=\"card\">" + csrf_field(ctx, a) + "<fieldset><legend>Theme</legend>";
         for (std::string_view t : {"system", "light", "dark"}) {
@@ -102,26 +102,26 @@ void add_session_data_pages(http::router& r, app& a) {
                     (t == current ? " checked" : "") + "> " + std::string(t) + "</label>";
         }
         body += "</fieldset><button type=\"submit\">Save</button></form>";
-        co_return render_page(ctx, a, status::ok, "Preferences", body);
+        co_return co_await render_page(ctx, a, status::ok, "Preferences", body);
     }));
     r.add(http::verb::post, "/preferences", http::require_session([&a](http::context& ctx) -> http::awaitable<http::response> {
         http::response refusal;
-        auto f = read_page_form(ctx, a, refusal);
+        auto f = co_await read_page_form(ctx, a, refusal);
         if (!f) co_return refusal;
         const auto theme = http::form_value(*f, "theme").value_or("");
         if (theme != "system" && theme != "light" && theme != "dark")
-            co_return render_message_page(ctx, a, status::bad_request, "Preferences", "Pick a theme.", "/preferences", "Back");
-        (*ctx.session())->set("theme", boost::json::string(theme));
+            co_return co_await render_message_page(ctx, a, status::bad_request, "Preferences", "Pick a theme.", "/preferences", "Back");
+        (*co_await ctx.session())->set("theme", boost::json::string(theme));
         co_return http::redirect("/preferences", status::see_other);
     }));
 
     r.add(http::verb::get, "/sessions", http::require_session([&a](http::context& ctx) -> http::awaitable<http::response> {
-        const session& s = **ctx.session();
+        const session& s = **co_await ctx.session();
         std::string body;
         if (a.config.strategy == strategy::server) {
             auto devices = a.sessions.list(s.user_id());
             if (!devices)
-                co_return render_message_page(ctx, a, status::service_unavailable, "Devices", "Please try again shortly.", "/", "Home");
+                co_return co_await render_message_page(ctx, a, status::service_unavailable, "Devices", "Please try again shortly.", "/", "Home");
             body += "<ul id=\"devices\" class=\"card\">";
             for (const auto& d : *devices) body += device_row(d, d.id == s.id(), ctx, a);
             body += "</ul>";
@@ -130,13 +130,13 @@ void add_session_data_pages(http::router& r, app& a) {
         }
         body += "<form method=\"post\" action=\"/sessions\" class=\"card\">" + csrf_field(ctx, a) +
                 "<input type=\"hidden\" name=\"revoke\" value=\"others\"><button type=\"submit\" id=\"revoke-others\">Sign out all other devices</button></form>";
-        co_return render_page(ctx, a, status::ok, "Your devices", body);
+        co_return co_await render_page(ctx, a, status::ok, "Your devices", body);
     }));
     r.add(http::verb::post, "/sessions", http::require_session([&a](http::context& ctx) -> http::awaitable<http::response> {
         http::response refusal;
-        auto f = read_page_form(ctx, a, refusal);
+        auto f = co_await read_page_form(ctx, a, refusal);
         if (!f) co_return refusal;
-        session& s = **ctx.session();
+        session& s = **co_await ctx.session();
         const auto which = http::form_value(*f, "revoke").value_or("");
         bool ok = true;
         if (which == "others") {
@@ -149,7 +149,7 @@ void add_session_data_pages(http::router& r, app& a) {
                 for (const auto& d : *mine)
                     if (d.id == which && d.id != s.id()) ok = a.sessions.revoke(d.id).has_value();
         }
-        if (!ok) co_return render_message_page(ctx, a, status::service_unavailable, "Devices", "Please try again shortly.", "/sessions", "Back");
+        if (!ok) co_return co_await render_message_page(ctx, a, status::service_unavailable, "Devices", "Please try again shortly.", "/sessions", "Back");
         co_return http::redirect("/sessions", status::see_other);
     }));
 }

@@ -55,7 +55,7 @@ http::awaitable<signup_result> sign_up(http::context& ctx, app& a, std::string_v
         co_return signup_result{status::service_unavailable, "Try again later."};
     }
     spdlog::info("account created: {} from {}", escape_for_log(name), escape_for_log(address));
-    if (!start_user_session(ctx, u)) co_return signup_result{status::service_unavailable, "Try again later."};
+    if (!co_await start_user_session(ctx, u)) co_return signup_result{status::service_unavailable, "Try again later."};
     co_return signup_result{};
 }
 

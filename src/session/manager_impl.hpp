@@ -44,20 +44,41 @@ namespace detail {
 struct session_ops {
     using impl = session_manager::impl;
 
+    // The steps that reach the store are coroutine templates over Io (store_io.hpp): one body
+    // for the blocking face (blocking_io) and the asynchronous one (async_io), both instantiated
+    // in the step's own file.
+    template <class Io, class T>
+    using task = typename Io::template task<T>;
+
     // manager_load.cpp
+    /// session_manager::load and async_load.
+    template <class Io>
+    [[nodiscard]] static task<Io, result<session>> load(const impl& m, std::string_view cookie_header, client_info client);
     /// A valid server cookie's record into `s`; leaves `s` new and stale when there is none.
-    [[nodiscard]] static result<void> load_server(const impl& m, session& s, std::string_view token);
+    template <class Io>
+    [[nodiscard]] static task<Io, result<void>> load_server(const impl& m, session& s, std::string_view token);
 
     // manager_load_stateless.cpp
     /// A jwt or iron cookie's value into `s`; leaves `s` new and stale when it does not open,
     /// has expired or is revoked. Only store errors fail.
-    [[nodiscard]] static result<void> load_stateless(const impl& m, session& s, std::string_view value);
+    template <class Io>
+    [[nodiscard]] static task<Io, result<void>> load_stateless(const impl& m, session& s, std::string_view value);
 
     // manager_save.cpp
-    [[nodiscard]] static result<std::vector<std::string>> save_server(const impl& m, session& s);
+    /// session_manager::save and async_save.
+    template <class Io>
+    [[nodiscard]] static task<Io, result<std::vector<std::string>>> save(const impl& m, session& s);
+    template <class Io>
+    [[nodiscard]] static task<Io, result<std::vector<std::string>>> save_server(const impl& m, session& s);
 
     // manager_save_stateless.cpp
-    [[nodiscard]] static result<std::vector<std::string>> save_stateless(const impl& m, session& s);
+    template <class Io>
+    [[nodiscard]] static task<Io, result<std::vector<std::string>>> save_stateless(const impl& m, session& s);
+
+    // manager_revoke.cpp
+    /// session_manager::destroy and async_destroy.
+    template <class Io>
+    [[nodiscard]] static task<Io, result<std::vector<std::string>>> destroy(const impl& m, session& s);
 
     // manager_cookies.cpp
     /// Set-Cookie values writing `value` under the session cookie name (chunked when allowed),

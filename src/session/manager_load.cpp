@@ -6,6 +6,7 @@
 #include <sesh/opaque_token.hpp>
 
 #include "session/manager_impl.hpp"
+#include "session/store_io.hpp"
 
 namespace sesh {
 
@@ -27,21 +28,22 @@ void session_ops::reset_to_new(session& s, bool stale) noexcept {
     s.stale_cookie_ = stale;
 }
 
-result<void> session_ops::load_server(const impl& m, session& s, std::string_view token) {
+template <class Io>
+typename Io::template task<result<void>> session_ops::load_server(const impl& m, session& s, std::string_view token) {
     // The shape check spares the store a lookup for junk (and the log a line per bot).
     if (!is_opaque_token(token)) {
         spdlog::debug("sesh: malformed {} cookie ignored", m.cookie.name);
         s.stale_cookie_ = true;
-        return {};
+        co_return result<void>{};
     }
     std::string key = opaque_token_store_key(token);
-    auto rec = m.store->get(key);
-    if (!rec) return fail(rec.error());
+    auto rec = co_await Io::get(*m.store, key);
+    if (!rec) co_return fail(rec.error());
     // Unknown, expired or destroyed: an ordinary outcome (an old browser tab), not worth a log.
     const auto now = m.clock->now();
     if (!*rec || now >= (*rec)->expires()) {
         s.stale_cookie_ = true;
-        return {};
+        co_return result<void>{};
     }
     session_record& r = **rec;
     json::parse_options po;
@@ -51,7 +53,7 @@ result<void> session_ops::load_server(const impl& m, session& s, std::string_vie
     if (ec || !v.is_object()) {
         spdlog::debug("sesh: session {} has corrupt data, treated as absent", key);
         s.stale_cookie_ = true;
-        return {};
+        co_return result<void>{};
     }
     s.data_ = std::move(v.get_object());
     s.user_id_ = std::move(r.user_id);
@@ -66,24 +68,27 @@ result<void> session_ops::load_server(const impl& m, session& s, std::string_vie
     s.address_ = std::move(r.address);
     s.user_agent_ = std::move(r.user_agent);
     s.is_new_ = false;
-    return {};
+    co_return result<void>{};
 }
 
-}  // namespace detail
+template blocking_io::task<result<void>> session_ops::load_server<blocking_io>(const impl&, session&, std::string_view);
+template async_io::task<result<void>> session_ops::load_server<async_io>(const impl&, session&, std::string_view);
 
-result<session> session_manager::load(std::string_view cookie_header, const client_info& client) const {
-    const impl& m = *impl_;
+
+template <class Io>
+typename Io::template task<result<session>> session_ops::load(const impl& m, std::string_view cookie_header,
+                                                                client_info client) {
     session s;
     const auto fresh = [&]() -> result<session> {
         s.address_ = client.address;
         s.user_agent_ = client.user_agent;
         return std::move(s);
     };
-    if (cookie_header.empty()) return fresh();
+    if (cookie_header.empty()) co_return fresh();
     auto cookies = parse_cookie_header(cookie_header);
     // A header past the bound is junk, not a server error: no session, and nothing to clear
     // since its cookies are unknown.
-    if (!cookies) return fresh();
+    if (!cookies) co_return fresh();
 
     const std::string_view name = m.cookie.name;
     std::optional<std::string_view> plain;
@@ -95,24 +100,38 @@ result<session> session_manager::load(std::string_view cookie_header, const clie
             s.seen_chunks_.emplace_back(c.name);
         }
     }
-    if (!s.saw_base_cookie_ && s.seen_chunks_.empty()) return fresh();
+    if (!s.saw_base_cookie_ && s.seen_chunks_.empty()) co_return fresh();
 
     result<void> r;
     if (m.strategy == strategy::server) {
         // Server cookies are never chunked; stray chunks are only something to clear.
         if (plain)
-            r = detail::session_ops::load_server(m, s, *plain);
+            r = co_await load_server<Io>(m, s, *plain);
         else
             s.stale_cookie_ = true;
     } else if (auto joined = join_chunks(*cookies, name)) {
-        r = detail::session_ops::load_stateless(m, s, *joined);
+        r = co_await load_stateless<Io>(m, s, *joined);
     } else {
         spdlog::debug("sesh: {} chunks do not join (a gap or a duplicate), ignored", name);
         s.stale_cookie_ = true;
     }
-    if (!r) return fail(r.error());
-    if (s.is_new_) return fresh();
-    return s;
+    if (!r) co_return fail(r.error());
+    if (s.is_new_) co_return fresh();
+    co_return std::move(s);
+}
+
+template blocking_io::task<result<session>> session_ops::load<blocking_io>(const impl&, std::string_view, client_info);
+template async_io::task<result<session>> session_ops::load<async_io>(const impl&, std::string_view, client_info);
+
+}  // namespace detail
+
+result<session> session_manager::load(std::string_view cookie_header, const client_info& client) const {
+    return detail::session_ops::load<detail::blocking_io>(*impl_, cookie_header, client).get();
+}
+
+boost::asio::awaitable<result<session>> session_manager::async_load(std::string_view cookie_header,
+                                                                    client_info client) const {
+    return detail::session_ops::load<detail::async_io>(*impl_, cookie_header, client);
 }
 
 }  // namespace sesh

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "session/manager_impl.hpp"
+#include "session/store_io.hpp"
 
 namespace sesh::detail {
 
@@ -145,12 +146,13 @@ std::optional<json::object> open_token(const session_manager::impl& m, std::stri
 
 }  // namespace
 
-result<void> session_ops::load_stateless(const impl& m, session& s, std::string_view value) {
+template <class Io>
+typename Io::template task<result<void>> session_ops::load_stateless(const impl& m, session& s, std::string_view value) {
     token_facts f;
     auto data = open_token(m, value, f);
     if (!data) {
         s.stale_cookie_ = true;
-        return {};
+        co_return result<void>{};
     }
     const auto now = m.clock->now();
     const auto token_expires = from_unix_ms(f.expires_ms);
@@ -164,18 +166,18 @@ result<void> session_ops::load_stateless(const impl& m, session& s, std::string_
     // The codecs enforce the token's own expiry; the server's idle and absolute limits are ours.
     if (now >= expires) {
         s.stale_cookie_ = true;
-        return {};
+        co_return result<void>{};
     }
     // The session id, which logout and revoke deny: sesh's own, or for a token a peer made (no
     // sid) its jti, which every re-issue then carries on as the sid.
     std::string id = !f.sid.empty() ? std::move(f.sid) : std::move(f.jti);
     if (m.store && (!id.empty() || !f.user_id.empty())) {
-        auto revoked = m.store->revoked(id, f.user_id, issued);
-        if (!revoked) return fail(revoked.error());
+        auto revoked = co_await Io::revoked(*m.store, id, f.user_id, issued);
+        if (!revoked) co_return fail(revoked.error());
         if (*revoked) {
             spdlog::debug("sesh: revoked {} session {} refused", m.cookie.name, id);
             s.stale_cookie_ = true;
-            return {};
+            co_return result<void>{};
         }
     }
     s.data_ = std::move(*data);
@@ -191,7 +193,10 @@ result<void> session_ops::load_stateless(const impl& m, session& s, std::string_
     // that it becomes revocable.
     s.reissue_ = m.store && !f.has_metadata;
     s.is_new_ = false;
-    return {};
+    co_return result<void>{};
 }
+
+template blocking_io::task<result<void>> session_ops::load_stateless<blocking_io>(const impl&, session&, std::string_view);
+template async_io::task<result<void>> session_ops::load_stateless<async_io>(const impl&, session&, std::string_view);
 
 }  // namespace sesh::detail

@@ -5,6 +5,7 @@
 #include <sesh/opaque_token.hpp>
 
 #include "session/manager_impl.hpp"
+#include "session/store_io.hpp"
 
 namespace sesh {
 
@@ -18,28 +19,43 @@ clock::time_point not_before_now(const session_manager::impl& m) {
 
 }  // namespace
 
-result<std::vector<std::string>> session_manager::destroy(session& s) const {
-    const impl& m = *impl_;
+namespace detail {
+
+template <class Io>
+typename Io::template task<result<std::vector<std::string>>> session_ops::destroy(const impl& m, session& s) {
     if (m.strategy == strategy::server) {
         // The record in the store: the old key if regenerate swapped in a token not yet saved.
         const std::string& key = !s.previous_id_.empty() ? s.previous_id_ : s.id_;
         if (!s.is_new_ && !key.empty())
-            if (auto e = m.store->erase(key); !e) return fail(e.error());
+            if (auto e = co_await Io::erase(*m.store, key); !e) co_return fail(e.error());
     } else if (m.store && !s.is_new_) {
         // Every token the session was given (at login, after each write, at each renewal)
         // carries its id, and any of them may have been copied: deny the id until the session's
         // absolute expiry, past which no token of it loads anyway (ASVS 3.3.1).
         if (!s.previous_id_.empty())
-            if (auto d = m.store->deny(s.previous_id_, s.previous_expires_); !d) return fail(d.error());
+            if (auto d = co_await Io::deny(*m.store, s.previous_id_, s.previous_expires_); !d) co_return fail(d.error());
         if (!s.id_.empty() && s.previous_id_ != s.id_)
-            if (auto d = m.store->deny(s.id_, detail::session_ops::deny_until(s)); !d) return fail(d.error());
+            if (auto d = co_await Io::deny(*m.store, s.id_, deny_until(s)); !d) co_return fail(d.error());
     }
     // next-auth's signOut clears the session cookie and every chunk the request carried.
-    auto cookies = detail::session_ops::clear_cookies(m, s, true);
-    detail::session_ops::reset_to_new(s, false);
+    auto cookies = clear_cookies(m, s, true);
+    reset_to_new(s, false);
     s.previous_id_.clear();
     s.destroyed_ = true;
-    return cookies;
+    co_return cookies;
+}
+
+template blocking_io::task<result<std::vector<std::string>>> session_ops::destroy<blocking_io>(const impl&, session&);
+template async_io::task<result<std::vector<std::string>>> session_ops::destroy<async_io>(const impl&, session&);
+
+}  // namespace detail
+
+result<std::vector<std::string>> session_manager::destroy(session& s) const {
+    return detail::session_ops::destroy<detail::blocking_io>(*impl_, s).get();
+}
+
+boost::asio::awaitable<result<std::vector<std::string>>> session_manager::async_destroy(session& s) const {
+    return detail::session_ops::destroy<detail::async_io>(*impl_, s);
 }
 
 void session_manager::regenerate(session& s) const {

@@ -6,6 +6,7 @@
 #include <sesh/opaque_token.hpp>
 
 #include "session/manager_impl.hpp"
+#include "session/store_io.hpp"
 
 namespace sesh {
 
@@ -25,21 +26,22 @@ bool session_ops::too_large(const impl& m, const session& s) {
     return n > limit;
 }
 
-result<std::vector<std::string>> session_ops::save_server(const impl& m, session& s) {
+template <class Io>
+typename Io::template task<result<std::vector<std::string>>> session_ops::save_server(const impl& m, session& s) {
     const auto now = m.clock->now();
     store& st = *m.store;
 
     // A brand-new session, or one whose token regenerate replaced: a new record under a new key.
     if (s.is_new_ || !s.previous_id_.empty()) {
         if (s.is_new_ && s.data_.empty() && s.user_id_.empty())
-            return s.stale_cookie_ ? clear_cookies(m, s, false) : std::vector<std::string>{};
-        if (too_large(m, s)) return fail(errc::too_large);
+            co_return s.stale_cookie_ ? clear_cookies(m, s, false) : std::vector<std::string>{};
+        if (too_large(m, s)) co_return fail(errc::too_large);
         if (!s.previous_id_.empty()) {
             // Regenerated: the old record must still be live, or a logout elsewhere ended this
             // session and the new record would bring it back.
-            auto old = st.get(s.previous_id_);
-            if (!old) return fail(old.error());
-            if (!*old) return fail(errc::not_found);
+            auto old = co_await Io::get(st, s.previous_id_);
+            if (!old) co_return fail(old.error());
+            if (!*old) co_return fail(errc::not_found);
         }
         std::string token = s.token_.empty() ? make_opaque_token(*m.random) : s.token_;
         session_record r;
@@ -52,11 +54,11 @@ result<std::vector<std::string>> session_ops::save_server(const impl& m, session
         r.idle_expires = std::min(now + idle_timeout_for(m, s.user_id_), r.absolute_expires);
         r.address = s.address_;
         r.user_agent = s.user_agent_;
-        if (auto c = st.create(r); !c) return fail(c.error());
+        if (auto c = co_await Io::create(st, r); !c) co_return fail(c.error());
         if (!s.previous_id_.empty())
-            if (auto e = st.erase(s.previous_id_); !e) return fail(e.error());
+            if (auto e = co_await Io::erase(st, s.previous_id_); !e) co_return fail(e.error());
         auto cookies = write_cookie(m, s, token, cookie_age(m, now, r.absolute_expires));
-        if (!cookies) return cookies;
+        if (!cookies) co_return cookies;
         s.token_ = std::move(token);
         s.id_ = std::move(r.key);
         s.previous_id_.clear();
@@ -66,7 +68,7 @@ result<std::vector<std::string>> session_ops::save_server(const impl& m, session
         s.expires_ = r.expires();
         s.stored_anonymous_ = s.user_id_.empty();
         s.is_new_ = s.modified_ = s.stale_cookie_ = false;
-        return cookies;
+        co_return cookies;
     }
 
     // Sliding renewal, at most once per update_age (next-auth's updateAge), never past the
@@ -79,7 +81,7 @@ result<std::vector<std::string>> session_ops::save_server(const impl& m, session
         renew ? std::min(now + idle_timeout_for(m, s.user_id_), s.absolute_expires_) : s.idle_expires_;
     bool wrote = false;
     if (s.modified_) {
-        if (too_large(m, s)) return fail(errc::too_large);
+        if (too_large(m, s)) co_return fail(errc::too_large);
         session_record r;
         r.key = s.id_;
         r.user_id = s.user_id_;
@@ -91,30 +93,42 @@ result<std::vector<std::string>> session_ops::save_server(const impl& m, session
         r.address = s.address_;
         r.user_agent = s.user_agent_;
         // update, never create: a record a logout erased stays erased (express-session's race).
-        if (auto u = st.update(r); !u) return fail(u.error());
+        if (auto u = co_await Io::update(st, r); !u) co_return fail(u.error());
         s.stored_anonymous_ = s.user_id_.empty();
         wrote = renew;
     } else if (renew) {
         // Conditional: of many requests renewing one session at once, one writes.
-        auto t = st.touch(s.id_, last_seen, idle_expires);
-        if (!t) return fail(t.error());
+        auto t = co_await Io::touch(st, s.id_, last_seen, idle_expires);
+        if (!t) co_return fail(t.error());
         wrote = *t;
     }
     s.modified_ = false;
-    if (!wrote) return std::vector<std::string>{};
+    if (!wrote) co_return std::vector<std::string>{};
     s.last_seen_ = last_seen;
     s.idle_expires_ = idle_expires;
     s.expires_ = std::min(idle_expires, s.absolute_expires_);
     // The record lives on, so the cookie's Max-Age is refreshed with it.
-    return write_cookie(m, s, s.token_, cookie_age(m, now, s.absolute_expires_));
+    co_return write_cookie(m, s, s.token_, cookie_age(m, now, s.absolute_expires_));
 }
+
+template <class Io>
+typename Io::template task<result<std::vector<std::string>>> session_ops::save(const impl& m, session& s) {
+    if (s.destroyed_) co_return std::vector<std::string>{};
+    if (m.strategy == strategy::server) co_return co_await save_server<Io>(m, s);
+    co_return co_await save_stateless<Io>(m, s);
+}
+
+template blocking_io::task<result<std::vector<std::string>>> session_ops::save<blocking_io>(const impl&, session&);
+template async_io::task<result<std::vector<std::string>>> session_ops::save<async_io>(const impl&, session&);
 
 }  // namespace detail
 
 result<std::vector<std::string>> session_manager::save(session& s) const {
-    if (s.destroyed_) return std::vector<std::string>{};
-    if (impl_->strategy == strategy::server) return detail::session_ops::save_server(*impl_, s);
-    return detail::session_ops::save_stateless(*impl_, s);
+    return detail::session_ops::save<detail::blocking_io>(*impl_, s).get();
+}
+
+boost::asio::awaitable<result<std::vector<std::string>>> session_manager::async_save(session& s) const {
+    return detail::session_ops::save<detail::async_io>(*impl_, s);
 }
 
 }  // namespace sesh

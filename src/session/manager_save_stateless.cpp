@@ -5,6 +5,7 @@
 #include <sesh/encoding.hpp>
 
 #include "session/manager_impl.hpp"
+#include "session/store_io.hpp"
 
 namespace sesh::detail {
 
@@ -81,16 +82,17 @@ result<issued> issue_iron(const session_manager::impl& m, const json::object& da
 
 }  // namespace
 
-result<std::vector<std::string>> session_ops::save_stateless(const impl& m, session& s) {
+template <class Io>
+typename Io::template task<result<std::vector<std::string>>> session_ops::save_stateless(const impl& m, session& s) {
     if (s.is_new_ && s.data_.empty() && s.user_id_.empty())
-        return s.stale_cookie_ ? clear_cookies(m, s, false) : std::vector<std::string>{};
+        co_return s.stale_cookie_ ? clear_cookies(m, s, false) : std::vector<std::string>{};
     const auto now = m.clock->now();
     // next-auth re-issues its token on every session read; sesh throttles that to update_age.
     const bool renew = !s.is_new_ && s.has_metadata_ && now - s.last_seen_ >= renew_after(m, s.user_id_);
     if (!s.is_new_ && !s.modified_ && !s.reissue_ && s.previous_id_.empty() && !renew)
-        return std::vector<std::string>{};
-    if (too_large(m, s)) return fail(errc::too_large);
-    if (holds_reserved(m, s.data_)) return fail(errc::invalid_argument);
+        co_return std::vector<std::string>{};
+    if (too_large(m, s)) co_return fail(errc::too_large);
+    if (holds_reserved(m, s.data_)) co_return fail(errc::invalid_argument);
 
     // A session without a known creation time (new, or a seal iron-session made) starts now.
     const bool restart = s.is_new_ || !s.has_metadata_;
@@ -103,12 +105,12 @@ result<std::vector<std::string>> session_ops::save_stateless(const impl& m, sess
     if (sid.empty() && (m.jwt || m.store)) sid = new_session_id(m);
     auto made = m.jwt ? issue_jwt(m, s.data_, s.user_id_, sid, now, created)
                        : issue_iron(m, s.data_, s.user_id_, sid, now, created);
-    if (!made) return fail(made.error());
+    if (!made) co_return fail(made.error());
     auto cookies = write_cookie(m, s, made->token, cookie_age(m, now, made->has_metadata ? absolute : made->expires));
-    if (!cookies) return cookies;
+    if (!cookies) co_return cookies;
     // Only once the new token is certain: deny the one regenerate retired.
     if (m.store && !s.previous_id_.empty())
-        if (auto d = m.store->deny(s.previous_id_, s.previous_expires_); !d) return fail(d.error());
+        if (auto d = co_await Io::deny(*m.store, s.previous_id_, s.previous_expires_); !d) co_return fail(d.error());
 
     s.token_ = std::move(made->token);
     s.id_ = std::move(sid);
@@ -125,7 +127,10 @@ result<std::vector<std::string>> session_ops::save_stateless(const impl& m, sess
         s.absolute_expires_ = s.expires_ = made->expires;
     }
     s.is_new_ = s.modified_ = s.reissue_ = s.stale_cookie_ = false;
-    return cookies;
+    co_return cookies;
 }
+
+template blocking_io::task<result<std::vector<std::string>>> session_ops::save_stateless<blocking_io>(const impl&, session&);
+template async_io::task<result<std::vector<std::string>>> session_ops::save_stateless<async_io>(const impl&, session&);
 
 }  // namespace sesh::detail

@@ -96,7 +96,7 @@ struct http_server_test : ::testing::Test {
             co_return res;
         });
         r.add(verb::post, "/count", [](context& ctx) -> awaitable<response> {
-            auto s = ctx.session();
+            auto s = co_await ctx.session();
             if (!s) co_return json_error(status::service_unavailable, "down");
             auto n = (*s)->get_int("n").value_or(0) + 1;
             (*s)->set("n", n);
@@ -109,7 +109,7 @@ struct http_server_test : ::testing::Test {
             co_return response{};
         });
         r.add(verb::post, "/count-then-throw", [](context& ctx) -> awaitable<response> {
-            auto s = ctx.session();
+            auto s = co_await ctx.session();
             if (s) (*s)->set("n", (*s)->get_int("n").value_or(0) + 100);
             ctx.add_set_cookie("other=1; Path=/");
             throw std::runtime_error("failed after changing the session");

@@ -45,11 +45,13 @@ public:
     [[nodiscard]] const std::vector<cookie>& cookies();
 
     /// The session, loaded from the Cookie header on first call and cached (anonymous and empty
-    /// when there is none or it is invalid). Only error: errc::store_unavailable (answer 503).
-    [[nodiscard]] result<sesh::session*> session();
-    /// Ends the session now (logout): session_manager::destroy, and its clearing cookies are
-    /// queued for the response. Loads the session first if needed. Errors: store_unavailable.
-    [[nodiscard]] result<void> destroy_session();
+    /// when there is none or it is invalid). The load awaits the store's asynchronous face
+    /// (session_manager::async_load): the I/O thread serves other connections meanwhile.
+    /// Only error: errc::store_unavailable (answer 503).
+    [[nodiscard]] awaitable<result<sesh::session*>> session();
+    /// Ends the session now (logout): session_manager::async_destroy, and its clearing cookies
+    /// are queued for the response. Loads the session first if needed. Errors: store_unavailable.
+    [[nodiscard]] awaitable<result<void>> destroy_session();
     /// The session if session() loaded it, else null. The server saves it after the handler.
     [[nodiscard]] sesh::session* loaded_session() noexcept { return session_ ? &*session_ : nullptr; }
     [[nodiscard]] const session_manager& sessions() const noexcept { return sessions_; }
