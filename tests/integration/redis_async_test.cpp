@@ -95,19 +95,28 @@ class redis_async_test : public ::testing::Test {
 protected:
     void SetUp() override { ASSERT_TRUE(server_.start()); }
 
+    // After close() nothing may be left on the io_context: no socket wait, timer or callback.
     void TearDown() override {
         if (conn_) conn_->close();
         conn_.reset();
         work_.reset();
-        io_.stop();
-        if (thread_.joinable()) thread_.join();
+        if (!thread_.joinable()) return;
+        if (ran_out_.wait_for(5s) != std::future_status::ready) {
+            ADD_FAILURE() << "work left on the io_context after close()";
+            io_.stop();
+        }
+        thread_.join();
     }
 
     // The connection under test, on an io_context run by its own thread (as seshd's are).
     async_connection& connect(int db = 0) {
         detail::redis::connection_config cfg{"127.0.0.1", server_.port(), db, 1s, {incr_script}};
         conn_ = async_connection::create(io_.get_executor(), std::move(cfg));
-        thread_ = std::thread([this] { io_.run(); });
+        ran_out_ = ran_out_promise_.get_future();
+        thread_ = std::thread([this] {
+            io_.run();
+            ran_out_promise_.set_value();
+        });
         return *conn_;
     }
 
@@ -117,6 +126,8 @@ protected:
     boost::asio::io_context io_{1};
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ = boost::asio::make_work_guard(io_);
     std::thread thread_;
+    std::promise<void> ran_out_promise_;  // set when io_.run() returns
+    std::future<void> ran_out_;
     std::shared_ptr<async_connection> conn_;
 };
 

@@ -38,7 +38,9 @@ class async_watcher;
 ///
 /// While commands are in flight the connection keeps itself alive (as an Asio operation keeps its
 /// socket), so dropping the last shared_ptr never loses a callback. Call close() before the
-/// io_context stops for good, or callbacks still in flight are never called.
+/// io_context stops for good, or callbacks still in flight are never called; after close() the
+/// connection leaves no work on the io_context. Like any Asio I/O object it must be destroyed
+/// before its io_context.
 class async_connection : public std::enable_shared_from_this<async_connection> {
 public:
     /// A connection for `cfg` on `ex` (an io_context executor; the connection's handlers and all
