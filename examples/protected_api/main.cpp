@@ -29,7 +29,10 @@ int main(int argc, char** argv) {
         co_return json_response(status::ok, boost::json::object{{"message", "signed in"}});
     });
     routes.add(verb::get, "/api/secret", require_session([](context& ctx) -> awaitable<response> {
-        co_return json_response(status::ok, boost::json::object{{"secret", "42"}, {"user", (*co_await ctx.session())->user_id()}});
+        // Loaded by require_session; awaited outside the braces (GCC 12 mishandles a co_await in a
+        // braced initializer).
+        auto s = co_await ctx.session();
+        co_return json_response(status::ok, boost::json::object{{"secret", "42"}, {"user", (*s)->user_id()}});
     }));
     routes.add(verb::post, "/logout", [](context& ctx) -> awaitable<response> {
         if (!co_await ctx.destroy_session()) co_return json_error(status::service_unavailable, "store unavailable");

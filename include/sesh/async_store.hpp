@@ -13,21 +13,41 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/execution/context.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
-#include <boost/asio/query.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <sesh/store.hpp>
 
 namespace sesh {
 namespace detail {
+
+/// The io_context an executor runs on (itself, a strand of it, or either inside an
+/// any_io_executor), or null for any other executor.
+template <class Executor>
+boost::asio::io_context* io_context_of(const Executor& ex) noexcept {
+    using io_executor = boost::asio::io_context::executor_type;
+    using io_strand = boost::asio::strand<io_executor>;
+    if constexpr (std::is_same_v<Executor, io_executor>) {
+        return &ex.context();
+    } else if constexpr (std::is_same_v<Executor, io_strand>) {
+        return &ex.get_inner_executor().context();
+    } else if constexpr (std::is_same_v<Executor, boost::asio::any_io_executor>) {
+        if (const auto* e = ex.template target<io_executor>()) return &e->context();
+        if (const auto* s = ex.template target<io_strand>()) return &s->get_inner_executor().context();
+        return nullptr;
+    } else {
+        return nullptr;
+    }
+}
 
 /// Starts one store operation for `token`: `start(loop, callback)` calls a store::start_*
 /// primitive. The handler runs on its associated executor (the coroutine's, for use_awaitable;
@@ -39,16 +59,16 @@ auto async_store_operation(CompletionToken&& token, Start start) {
     return boost::asio::async_initiate<CompletionToken, void(result<T>)>(
         [](auto handler, Start begin) {
             using handler_type = decltype(handler);
-            auto work = boost::asio::prefer(boost::asio::get_associated_executor(handler),
-                                            boost::asio::execution::outstanding_work.tracked);
-            auto& loop = boost::asio::query(work, boost::asio::execution::context);
+            const auto executor = boost::asio::get_associated_executor(handler);
+            boost::asio::io_context* loop = io_context_of(executor);
+            auto work = boost::asio::prefer(executor, boost::asio::execution::outstanding_work.tracked);
             // store_callback is copyable (std::function) and a handler need not be: share it.
             struct pending {
                 handler_type handler;
                 decltype(work) executor;
             };
             auto p = std::make_shared<pending>(pending{std::move(handler), std::move(work)});
-            begin(static_cast<boost::asio::execution_context&>(loop), store_callback<T>([p](result<T> r) {
+            begin(loop, store_callback<T>([p](result<T> r) {
                       auto ex = p->executor;
                       boost::asio::post(ex, [p = std::move(p), r = std::move(r)]() mutable {
                           std::move(p->handler)(std::move(r));
@@ -64,7 +84,7 @@ auto async_store_operation(CompletionToken&& token, Start start) {
 template <class CompletionToken>
 auto async_get(store& s, std::string_view key, CompletionToken&& token) {
     return detail::async_store_operation<std::optional<session_record>>(
-        std::forward<CompletionToken>(token), [&s, key = std::string(key)](auto& loop, auto done) mutable {
+        std::forward<CompletionToken>(token), [&s, key = std::string(key)](boost::asio::io_context* loop, auto done) mutable {
             s.start_get(std::move(key), loop, std::move(done));
         });
 }
@@ -73,7 +93,7 @@ auto async_get(store& s, std::string_view key, CompletionToken&& token) {
 template <class CompletionToken>
 auto async_create(store& s, session_record r, CompletionToken&& token) {
     return detail::async_store_operation<void>(std::forward<CompletionToken>(token),
-                                               [&s, r = std::move(r)](auto& loop, auto done) mutable {
+                                               [&s, r = std::move(r)](boost::asio::io_context* loop, auto done) mutable {
                                                    s.start_create(std::move(r), loop, std::move(done));
                                                });
 }
@@ -82,7 +102,7 @@ auto async_create(store& s, session_record r, CompletionToken&& token) {
 template <class CompletionToken>
 auto async_update(store& s, session_record r, CompletionToken&& token) {
     return detail::async_store_operation<void>(std::forward<CompletionToken>(token),
-                                               [&s, r = std::move(r)](auto& loop, auto done) mutable {
+                                               [&s, r = std::move(r)](boost::asio::io_context* loop, auto done) mutable {
                                                    s.start_update(std::move(r), loop, std::move(done));
                                                });
 }
@@ -93,7 +113,7 @@ auto async_touch(store& s, std::string_view key, clock::time_point last_seen, cl
                  CompletionToken&& token) {
     return detail::async_store_operation<bool>(
         std::forward<CompletionToken>(token),
-        [&s, key = std::string(key), last_seen, idle_expires](auto& loop, auto done) mutable {
+        [&s, key = std::string(key), last_seen, idle_expires](boost::asio::io_context* loop, auto done) mutable {
             s.start_touch(std::move(key), last_seen, idle_expires, loop, std::move(done));
         });
 }
@@ -102,7 +122,7 @@ auto async_touch(store& s, std::string_view key, clock::time_point last_seen, cl
 template <class CompletionToken>
 auto async_erase(store& s, std::string_view key, CompletionToken&& token) {
     return detail::async_store_operation<void>(std::forward<CompletionToken>(token),
-                                               [&s, key = std::string(key)](auto& loop, auto done) mutable {
+                                               [&s, key = std::string(key)](boost::asio::io_context* loop, auto done) mutable {
                                                    s.start_erase(std::move(key), loop, std::move(done));
                                                });
 }
@@ -111,7 +131,7 @@ auto async_erase(store& s, std::string_view key, CompletionToken&& token) {
 template <class CompletionToken>
 auto async_list_user(store& s, std::string_view user_id, CompletionToken&& token) {
     return detail::async_store_operation<std::vector<session_record>>(
-        std::forward<CompletionToken>(token), [&s, user = std::string(user_id)](auto& loop, auto done) mutable {
+        std::forward<CompletionToken>(token), [&s, user = std::string(user_id)](boost::asio::io_context* loop, auto done) mutable {
             s.start_list_user(std::move(user), loop, std::move(done));
         });
 }
@@ -121,7 +141,7 @@ template <class CompletionToken>
 auto async_erase_user(store& s, std::string_view user_id, std::string_view keep, CompletionToken&& token) {
     return detail::async_store_operation<std::size_t>(
         std::forward<CompletionToken>(token),
-        [&s, user = std::string(user_id), keep = std::string(keep)](auto& loop, auto done) mutable {
+        [&s, user = std::string(user_id), keep = std::string(keep)](boost::asio::io_context* loop, auto done) mutable {
             s.start_erase_user(std::move(user), std::move(keep), loop, std::move(done));
         });
 }
@@ -130,7 +150,7 @@ auto async_erase_user(store& s, std::string_view user_id, std::string_view keep,
 template <class CompletionToken>
 auto async_deny(store& s, std::string_view jti, clock::time_point until, CompletionToken&& token) {
     return detail::async_store_operation<void>(std::forward<CompletionToken>(token),
-                                               [&s, jti = std::string(jti), until](auto& loop, auto done) mutable {
+                                               [&s, jti = std::string(jti), until](boost::asio::io_context* loop, auto done) mutable {
                                                    s.start_deny(std::move(jti), until, loop, std::move(done));
                                                });
 }
@@ -139,7 +159,7 @@ auto async_deny(store& s, std::string_view jti, clock::time_point until, Complet
 template <class CompletionToken>
 auto async_set_not_before(store& s, std::string_view user_id, clock::time_point t, CompletionToken&& token) {
     return detail::async_store_operation<void>(
-        std::forward<CompletionToken>(token), [&s, user = std::string(user_id), t](auto& loop, auto done) mutable {
+        std::forward<CompletionToken>(token), [&s, user = std::string(user_id), t](boost::asio::io_context* loop, auto done) mutable {
             s.start_set_not_before(std::move(user), t, loop, std::move(done));
         });
 }
@@ -150,7 +170,7 @@ auto async_revoked(store& s, std::string_view jti, std::string_view user_id, clo
                    CompletionToken&& token) {
     return detail::async_store_operation<bool>(
         std::forward<CompletionToken>(token),
-        [&s, jti = std::string(jti), user = std::string(user_id), issued_at](auto& loop, auto done) mutable {
+        [&s, jti = std::string(jti), user = std::string(user_id), issued_at](boost::asio::io_context* loop, auto done) mutable {
             s.start_revoked(std::move(jti), std::move(user), issued_at, loop, std::move(done));
         });
 }

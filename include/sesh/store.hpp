@@ -16,7 +16,7 @@
 #include <sesh/result.hpp>
 
 namespace boost::asio {
-class execution_context;
+class io_context;
 }
 
 namespace sesh {
@@ -125,28 +125,28 @@ public:
     // --- Asynchronous primitives --------------------------------------------------------------
     // What the async_* operations of <sesh/async_store.hpp> start; call those, not these. Each
     // does what its blocking namesake above does and reports through `done` (store_callback's
-    // contract). `loop` is the execution context the caller is resumed on (the handler's
-    // associated executor's context; never null): a backend that keeps one connection per I/O
-    // loop picks it by this. A backend overrides these when its calls wait (on the network, on a
+    // contract). `loop` is the io_context the caller is resumed on (that of the handler's
+    // associated executor), or null when the caller runs elsewhere (a future, a thread pool): a
+    // backend that keeps one connection per I/O loop picks it by this. A backend overrides these when its calls wait (on the network, on a
     // disk); the defaults run the blocking method on the calling thread, which is right only for
     // a backend that never waits, such as `memory:`.
-    virtual void start_get(std::string key, boost::asio::execution_context& loop,
+    virtual void start_get(std::string key, boost::asio::io_context* loop,
                            store_callback<std::optional<session_record>> done);
-    virtual void start_create(session_record r, boost::asio::execution_context& loop, store_callback<void> done);
-    virtual void start_update(session_record r, boost::asio::execution_context& loop, store_callback<void> done);
+    virtual void start_create(session_record r, boost::asio::io_context* loop, store_callback<void> done);
+    virtual void start_update(session_record r, boost::asio::io_context* loop, store_callback<void> done);
     virtual void start_touch(std::string key, clock::time_point last_seen, clock::time_point idle_expires,
-                             boost::asio::execution_context& loop, store_callback<bool> done);
-    virtual void start_erase(std::string key, boost::asio::execution_context& loop, store_callback<void> done);
-    virtual void start_list_user(std::string user_id, boost::asio::execution_context& loop,
+                             boost::asio::io_context* loop, store_callback<bool> done);
+    virtual void start_erase(std::string key, boost::asio::io_context* loop, store_callback<void> done);
+    virtual void start_list_user(std::string user_id, boost::asio::io_context* loop,
                                  store_callback<std::vector<session_record>> done);
-    virtual void start_erase_user(std::string user_id, std::string keep, boost::asio::execution_context& loop,
+    virtual void start_erase_user(std::string user_id, std::string keep, boost::asio::io_context* loop,
                                   store_callback<std::size_t> done);
-    virtual void start_deny(std::string jti, clock::time_point until, boost::asio::execution_context& loop,
+    virtual void start_deny(std::string jti, clock::time_point until, boost::asio::io_context* loop,
                             store_callback<void> done);
-    virtual void start_set_not_before(std::string user_id, clock::time_point t, boost::asio::execution_context& loop,
+    virtual void start_set_not_before(std::string user_id, clock::time_point t, boost::asio::io_context* loop,
                                       store_callback<void> done);
     virtual void start_revoked(std::string jti, std::string user_id, clock::time_point issued_at,
-                               boost::asio::execution_context& loop, store_callback<bool> done);
+                               boost::asio::io_context* loop, store_callback<bool> done);
 };
 
 /// Opens a backend from a URL: `memory:`, `sqlite:PATH` (created if missing, parent directory

@@ -21,23 +21,23 @@ public:
     /// The derived destructor must call drain() first: the workers use the derived object.
     ~offloaded_store() override;
 
-    void start_get(std::string key, boost::asio::execution_context& loop,
+    void start_get(std::string key, boost::asio::io_context* loop,
                    store_callback<std::optional<session_record>> done) override;
-    void start_create(session_record r, boost::asio::execution_context& loop, store_callback<void> done) override;
-    void start_update(session_record r, boost::asio::execution_context& loop, store_callback<void> done) override;
+    void start_create(session_record r, boost::asio::io_context* loop, store_callback<void> done) override;
+    void start_update(session_record r, boost::asio::io_context* loop, store_callback<void> done) override;
     void start_touch(std::string key, clock::time_point last_seen, clock::time_point idle_expires,
-                     boost::asio::execution_context& loop, store_callback<bool> done) override;
-    void start_erase(std::string key, boost::asio::execution_context& loop, store_callback<void> done) override;
-    void start_list_user(std::string user_id, boost::asio::execution_context& loop,
+                     boost::asio::io_context* loop, store_callback<bool> done) override;
+    void start_erase(std::string key, boost::asio::io_context* loop, store_callback<void> done) override;
+    void start_list_user(std::string user_id, boost::asio::io_context* loop,
                          store_callback<std::vector<session_record>> done) override;
-    void start_erase_user(std::string user_id, std::string keep, boost::asio::execution_context& loop,
+    void start_erase_user(std::string user_id, std::string keep, boost::asio::io_context* loop,
                           store_callback<std::size_t> done) override;
-    void start_deny(std::string jti, clock::time_point until, boost::asio::execution_context& loop,
+    void start_deny(std::string jti, clock::time_point until, boost::asio::io_context* loop,
                     store_callback<void> done) override;
-    void start_set_not_before(std::string user_id, clock::time_point t, boost::asio::execution_context& loop,
+    void start_set_not_before(std::string user_id, clock::time_point t, boost::asio::io_context* loop,
                               store_callback<void> done) override;
     void start_revoked(std::string jti, std::string user_id, clock::time_point issued_at,
-                       boost::asio::execution_context& loop, store_callback<bool> done) override;
+                       boost::asio::io_context* loop, store_callback<bool> done) override;
 
 protected:
     /// Runs every call already started to its end and stops the workers. Idempotent.
