@@ -52,6 +52,20 @@ function checkAnswers(answers, faultAt, label) {
   return { n503: unavailable.length, max, p99: percentile(during.map((a) => a.ms), 99) };
 }
 
+// Requests that need no store (a static file) while the store hangs: they must not wait behind
+// the requests that do. Polls until stop(); returns every answer.
+function probeStatic(base) {
+  let stopping = false;
+  const answers = [];
+  const loop = (async () => {
+    while (!stopping) {
+      answers.push(await req(base, '/static/style.css', { timeoutMs: 8000 }));
+      await sleep(20);
+    }
+  })();
+  return { stop: async () => { stopping = true; await loop; return answers; } };
+}
+
 async function waitRecovered(base, name) {
   const t0 = performance.now();
   let attempts = 0;
@@ -117,9 +131,17 @@ test('Redis store: SIGKILL and SIGSTOP of redis-server under load', { timeout: 1
   await sleep(800);
   const stoppedAt = performance.now();
   redis.signal('SIGSTOP');
-  await sleep(3000);
+  await sleep(300);
+  const probe = probeStatic(seshd.url);
+  await sleep(2700);
   const hzStop = await healthz('redis stopped', 503);
   answers = await run.stop();
+  const statics = await probe.stop();
+  // Store calls are awaited, not blocking an I/O thread: a static file never waits for the hung
+  // store (a request that did would take about its 500 ms timeout).
+  const staticMax = Math.max(...statics.map((a) => a.ms));
+  assert.ok(statics.length > 20 && statics.every((a) => a.status === 200), `static files served while Redis hangs`);
+  assert.ok(staticMax < 400, `a static file waited ${Math.round(staticMax)} ms while Redis hung`);
   assert.ok(seshd.alive(), `seshd still running with Redis stopped: ${seshd.log()}`);
   const stopped = checkAnswers(answers, stoppedAt, 'redis stopped');
 
@@ -133,5 +155,6 @@ test('Redis store: SIGKILL and SIGSTOP of redis-server under load', { timeout: 1
   console.log(`faults: redis SIGKILL: ${killed.n503} x 503, max ${Math.round(killed.max)} ms (p99 ${Math.round(killed.p99)} ms), ` +
     `/healthz ${Math.round(hzKill)} ms, recovery ${Math.round(recoveryKill)} ms; redis SIGSTOP: ${stopped.n503} x 503, ` +
     `max ${Math.round(stopped.max)} ms (p99 ${Math.round(stopped.p99)} ms), /healthz ${Math.round(hzStop)} ms, ` +
+    `static files meanwhile max ${Math.round(staticMax)} ms (p99 ${Math.round(percentile(statics.map((a) => a.ms), 99))} ms), ` +
     `recovery ${Math.round(recoveryStop)} ms; old sessions kept, seshd never crashed`);
 });
