@@ -179,20 +179,28 @@ public:
     /// Live server sessions of a user, oldest first, for "my devices". Server strategy only:
     /// errc::invalid_argument otherwise or for an empty user id; store_unavailable.
     [[nodiscard]] result<std::vector<session_info>> list(std::string_view user_id) const;
+    /// list, awaited (as async_load is).
+    [[nodiscard]] boost::asio::awaitable<result<std::vector<session_info>>> async_list(std::string_view user_id) const;
     /// Ends one session by its id (session_info::id, session::id). Server: removes the record.
     /// jwt/iron with a store: denies that session id, and so every token of the session, for
     /// absolute_timeout (or max_age, if longer) from now. Succeeds whether or not it existed.
     /// errc::invalid_argument for jwt/iron without a store or an empty id; store_unavailable.
     [[nodiscard]] result<void> revoke(std::string_view session_id) const;
+    /// revoke, awaited (as async_load is).
+    [[nodiscard]] boost::asio::awaitable<result<void>> async_revoke(std::string_view session_id) const;
     /// Ends every session of a user (server: removes the records; jwt/iron with a store: tokens
     /// issued before now, to the millisecond, stop loading). Returns how many server records were removed (0 for
     /// jwt/iron). errc::invalid_argument for an empty user id or jwt/iron without a store.
     [[nodiscard]] result<std::size_t> revoke_user(std::string_view user_id) const;
+    /// revoke_user, awaited (as async_load is).
+    [[nodiscard]] boost::asio::awaitable<result<std::size_t>> async_revoke_user(std::string_view user_id) const;
     /// Ends every session of `s`'s user except `s` itself (e.g. after a password change). For
     /// jwt/iron this sets the user's not-before time to now and marks `s` to be re-issued at its
     /// next save, so save(s) must follow. Returns how many server records were removed.
     /// errc::invalid_argument for an anonymous `s` or jwt/iron without a store.
     [[nodiscard]] result<std::size_t> revoke_others(session& s) const;
+    /// revoke_others, awaited (as async_load is); `s` must outlive the await.
+    [[nodiscard]] boost::asio::awaitable<result<std::size_t>> async_revoke_others(session& s) const;
 
     struct impl;
 

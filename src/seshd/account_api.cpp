@@ -55,7 +55,7 @@ void add_account_routes(http::router& r, app& a) {
         const session& s = **co_await ctx.session();
         boost::json::array out;
         if (a.config.strategy == strategy::server) {
-            auto list = a.sessions.list(s.user_id());
+            auto list = co_await a.sessions.async_list(s.user_id());
             if (!list) co_return store_down();
             for (const auto& d : *list)
                 out.push_back(object{{"id", d.id}, {"current", d.id == s.id()}, {"userAgent", d.user_agent},
@@ -72,18 +72,18 @@ void add_account_routes(http::router& r, app& a) {
         if (!body) co_return refusal;
         session& s = **co_await ctx.session();
         if (const auto* others = body->if_contains("others"); others && others->is_bool() && others->as_bool()) {
-            auto n = a.sessions.revoke_others(s);
+            auto n = co_await a.sessions.async_revoke_others(s);
             if (!n) co_return store_down();
             co_return http::json_response(status::ok, object{{"revoked", *n}});
         }
         const auto id = string_field(*body, "id");
         if (id.empty() || a.config.strategy != strategy::server)
             co_return http::json_error(status::bad_request, "Give {\"id\": …} of one of your sessions, or {\"others\": true}");
-        auto mine = a.sessions.list(s.user_id());
+        auto mine = co_await a.sessions.async_list(s.user_id());
         if (!mine) co_return store_down();
         for (const auto& d : *mine) {
             if (d.id != id) continue;
-            if (!a.sessions.revoke(d.id)) co_return store_down();
+            if (!co_await a.sessions.async_revoke(d.id)) co_return store_down();
             co_return http::json_response(status::ok, object{{"revoked", 1}});
         }
         co_return http::json_error(status::not_found, "No such session");
@@ -99,7 +99,8 @@ void add_account_routes(http::router& r, app& a) {
         session& s = **co_await ctx.session();
         const std::string current(string_field(*body, "currentPassword"));
         const std::string next(string_field(*body, "newPassword"));
-        auto u = a.users->find_by_id(s.user_id());
+        // The user store has no asynchronous face yet: its calls run off the I/O threads.
+        auto u = co_await http::offload(ctx, [&] { return a.users->find_by_id(s.user_id()); });
         if (!u) co_return store_down();
         if (!*u) co_return http::json_error(status::unauthorized, "Not authenticated");
         const std::string_view personal[] = {(*u)->name, (*u)->email};
@@ -124,8 +125,9 @@ void add_account_routes(http::router& r, app& a) {
         auto fresh = co_await a.hashing.run(ctx, hashing_gate::kind::sign_in, [&] { return hash_password(next, params); });
         if (!fresh) co_return hashing_busy();
         if (!*fresh) co_return store_down();
-        if (!a.users->set_password((*u)->id, **fresh, system_clock().now())) co_return store_down();
-        auto ended = a.sessions.revoke_others(s);
+        auto stored = co_await http::offload(ctx, [&] { return a.users->set_password((*u)->id, **fresh, system_clock().now()); });
+        if (!stored) co_return store_down();
+        auto ended = co_await a.sessions.async_revoke_others(s);
         if (!ended) co_return store_down();
         co_return http::json_response(status::ok, object{{"message", "Password changed"}, {"revoked", *ended}});
     }));

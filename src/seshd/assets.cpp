@@ -3,6 +3,8 @@
 
 #include <sesh/encoding.hpp>
 
+#include <sesh/async_store.hpp>
+
 #include "seshd/app.hpp"
 #include "seshd/web_assets.hpp"
 
@@ -42,7 +44,7 @@ void add_asset_routes(http::router& r, app& a) {
 
     // Healthy means the store answers: a lookup of a key no session can have.
     r.add(http::verb::get, "/healthz", [&a](http::context&) -> http::awaitable<http::response> {
-        if (!a.store->get(std::string(64, '0'))) {
+        if (!co_await async_get(*a.store, std::string(64, '0'), boost::asio::use_awaitable)) {
             a.metrics.store_error();
             co_return http::json_response(http::status::service_unavailable, boost::json::object{{"status", "store unavailable"}});
         }

@@ -22,7 +22,8 @@ http::awaitable<login_result> sign_in(http::context& ctx, app& a, std::string_vi
         spdlog::info("login throttled for {} from {}", logged_name, logged_address);
         co_return login_result{login_outcome::throttled, wait};
     }
-    auto found = a.users->find_by_name(name);
+    // The user store has no asynchronous face yet: its calls run off the I/O threads.
+    auto found = co_await http::offload(ctx, [&] { return a.users->find_by_name(name); });
     if (!found) {
         a.metrics.store_error();
         co_return login_result{login_outcome::unavailable};
@@ -48,7 +49,8 @@ http::awaitable<login_result> sign_in(http::context& ctx, app& a, std::string_vi
     if (password_needs_rehash(hash, params)) {
         // Skipped when the gate is full: the next sign-in rehashes.
         auto fresh = co_await a.hashing.run(ctx, hashing_gate::kind::sign_in, [&] { return hash_password(password, params); });
-        if (fresh && *fresh) (void)a.users->set_password(u.id, **fresh, u.password_changed);
+        if (fresh && *fresh)
+            (void)co_await http::offload(ctx, [&] { return a.users->set_password(u.id, **fresh, u.password_changed); });
     }
     a.throttle.record_success(name, address);
     if (!co_await start_user_session(ctx, u)) co_return login_result{login_outcome::unavailable};

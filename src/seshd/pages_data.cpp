@@ -119,7 +119,7 @@ void add_session_data_pages(http::router& r, app& a) {
         const session& s = **co_await ctx.session();
         std::string body;
         if (a.config.strategy == strategy::server) {
-            auto devices = a.sessions.list(s.user_id());
+            auto devices = co_await a.sessions.async_list(s.user_id());
             if (!devices)
                 co_return co_await render_message_page(ctx, a, status::service_unavailable, "Devices", "Please try again shortly.", "/", "Home");
             body += "<ul id=\"devices\" class=\"card\">";
@@ -140,14 +140,14 @@ void add_session_data_pages(http::router& r, app& a) {
         const auto which = http::form_value(*f, "revoke").value_or("");
         bool ok = true;
         if (which == "others") {
-            ok = a.sessions.revoke_others(s).has_value();
+            ok = (co_await a.sessions.async_revoke_others(s)).has_value();
         } else if (!which.empty() && a.config.strategy == strategy::server) {
             // Only one of my own sessions: never a stranger's id typed into the form.
-            auto mine = a.sessions.list(s.user_id());
+            auto mine = co_await a.sessions.async_list(s.user_id());
             ok = mine.has_value();
             if (ok)
                 for (const auto& d : *mine)
-                    if (d.id == which && d.id != s.id()) ok = a.sessions.revoke(d.id).has_value();
+                    if (d.id == which && d.id != s.id()) ok = (co_await a.sessions.async_revoke(d.id)).has_value();
         }
         if (!ok) co_return co_await render_message_page(ctx, a, status::service_unavailable, "Devices", "Please try again shortly.", "/sessions", "Back");
         co_return http::redirect("/sessions", status::see_other);

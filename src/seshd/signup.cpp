@@ -48,7 +48,8 @@ http::awaitable<signup_result> sign_up(http::context& ctx, app& a, std::string_v
 
     const auto now = system_clock().now();
     user u{make_user_id(), name, std::string(email), std::move(*hash), now, now};
-    if (auto created = a.users->create(u); !created) {
+    // The user store has no asynchronous face yet: its calls run off the I/O threads.
+    if (auto created = co_await http::offload(ctx, [&] { return a.users->create(u); }); !created) {
         if (created.error() == errc::already_exists) co_return signup_result{status::conflict, "That username is taken."};
         a.metrics.store_error();
         a.signups.refund(key);

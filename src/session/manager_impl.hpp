@@ -79,6 +79,16 @@ struct session_ops {
     /// session_manager::destroy and async_destroy.
     template <class Io>
     [[nodiscard]] static task<Io, result<std::vector<std::string>>> destroy(const impl& m, session& s);
+    /// session_manager::list, revoke, revoke_user, revoke_others and their async_ namesakes. The
+    /// ids are taken by value: an awaited body may outlive the caller's views.
+    template <class Io>
+    [[nodiscard]] static task<Io, result<std::vector<session_info>>> list(const impl& m, std::string user_id);
+    template <class Io>
+    [[nodiscard]] static task<Io, result<void>> revoke(const impl& m, std::string session_id);
+    template <class Io>
+    [[nodiscard]] static task<Io, result<std::size_t>> revoke_user(const impl& m, std::string user_id);
+    template <class Io>
+    [[nodiscard]] static task<Io, result<std::size_t>> revoke_others(const impl& m, session& s);
 
     // manager_cookies.cpp
     /// Set-Cookie values writing `value` under the session cookie name (chunked when allowed),

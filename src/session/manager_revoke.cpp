@@ -82,49 +82,87 @@ void session_manager::regenerate(session& s) const {
     s.reissue_ = true;
 }
 
-result<std::vector<session_info>> session_manager::list(std::string_view user_id) const {
-    const impl& m = *impl_;
-    if (m.strategy != strategy::server || user_id.empty()) return fail(errc::invalid_argument);
-    auto records = m.store->list_user(user_id);
-    if (!records) return fail(records.error());
+namespace detail {
+
+template <class Io>
+typename Io::template task<result<std::vector<session_info>>> session_ops::list(const impl& m, std::string user_id) {
+    if (m.strategy != strategy::server || user_id.empty()) co_return fail(errc::invalid_argument);
+    auto records = co_await Io::list_user(*m.store, user_id);
+    if (!records) co_return fail(records.error());
     std::vector<session_info> out;
     out.reserve(records->size());
     for (auto& r : *records)
         out.push_back({std::move(r.key), r.created, r.last_seen, r.expires(), std::move(r.address),
                        std::move(r.user_agent)});
-    return out;
+    co_return out;
 }
 
-result<void> session_manager::revoke(std::string_view session_id) const {
-    const impl& m = *impl_;
-    if (!m.store || session_id.empty()) return fail(errc::invalid_argument);
-    if (m.strategy == strategy::server) return m.store->erase(session_id);
+template <class Io>
+typename Io::template task<result<void>> session_ops::revoke(const impl& m, std::string session_id) {
+    if (!m.store || session_id.empty()) co_return fail(errc::invalid_argument);
+    if (m.strategy == strategy::server) co_return co_await Io::erase(*m.store, session_id);
     // A session id outlives any one token: its tokens keep coming, each max_age long, until the
     // absolute timeout, which cannot end later than absolute_timeout from now.
-    return m.store->deny(session_id, m.clock->now() + std::max(m.absolute_timeout, m.max_age));
+    co_return co_await Io::deny(*m.store, session_id, m.clock->now() + std::max(m.absolute_timeout, m.max_age));
 }
 
-result<std::size_t> session_manager::revoke_user(std::string_view user_id) const {
-    const impl& m = *impl_;
-    if (!m.store || user_id.empty()) return fail(errc::invalid_argument);
-    if (m.strategy == strategy::server) return m.store->erase_user(user_id);
-    if (auto r = m.store->set_not_before(user_id, not_before_now(m)); !r) return fail(r.error());
-    return std::size_t{0};
+template <class Io>
+typename Io::template task<result<std::size_t>> session_ops::revoke_user(const impl& m, std::string user_id) {
+    if (!m.store || user_id.empty()) co_return fail(errc::invalid_argument);
+    if (m.strategy == strategy::server) co_return co_await Io::erase_user(*m.store, user_id, {});
+    if (auto r = co_await Io::set_not_before(*m.store, user_id, not_before_now(m)); !r) co_return fail(r.error());
+    co_return std::size_t{0};
 }
 
-result<std::size_t> session_manager::revoke_others(session& s) const {
-    const impl& m = *impl_;
-    if (!m.store || s.user_id_.empty()) return fail(errc::invalid_argument);
+template <class Io>
+typename Io::template task<result<std::size_t>> session_ops::revoke_others(const impl& m, session& s) {
+    if (!m.store || s.user_id_.empty()) co_return fail(errc::invalid_argument);
     if (m.strategy == strategy::server) {
         // Keep the record that is stored: regenerate's new key has none until the next save.
         std::string_view keep;
         if (!s.is_new_) keep = !s.previous_id_.empty() ? s.previous_id_ : s.id_;
-        return m.store->erase_user(s.user_id_, keep);
+        co_return co_await Io::erase_user(*m.store, s.user_id_, keep);
     }
-    if (auto r = m.store->set_not_before(s.user_id_, not_before_now(m)); !r) return fail(r.error());
+    if (auto r = co_await Io::set_not_before(*m.store, s.user_id_, not_before_now(m)); !r) co_return fail(r.error());
     // `s` was issued before now too: its next save must give it a token from now on.
     s.reissue_ = true;
-    return std::size_t{0};
+    co_return std::size_t{0};
+}
+
+template blocking_io::task<result<std::vector<session_info>>> session_ops::list<blocking_io>(const impl&, std::string);
+template blocking_io::task<result<void>> session_ops::revoke<blocking_io>(const impl&, std::string);
+template blocking_io::task<result<std::size_t>> session_ops::revoke_user<blocking_io>(const impl&, std::string);
+template blocking_io::task<result<std::size_t>> session_ops::revoke_others<blocking_io>(const impl&, session&);
+template async_io::task<result<std::vector<session_info>>> session_ops::list<async_io>(const impl&, std::string);
+template async_io::task<result<void>> session_ops::revoke<async_io>(const impl&, std::string);
+template async_io::task<result<std::size_t>> session_ops::revoke_user<async_io>(const impl&, std::string);
+template async_io::task<result<std::size_t>> session_ops::revoke_others<async_io>(const impl&, session&);
+
+}  // namespace detail
+
+result<std::vector<session_info>> session_manager::list(std::string_view user_id) const {
+    return detail::session_ops::list<detail::blocking_io>(*impl_, std::string(user_id)).get();
+}
+boost::asio::awaitable<result<std::vector<session_info>>> session_manager::async_list(std::string_view user_id) const {
+    return detail::session_ops::list<detail::async_io>(*impl_, std::string(user_id));
+}
+result<void> session_manager::revoke(std::string_view session_id) const {
+    return detail::session_ops::revoke<detail::blocking_io>(*impl_, std::string(session_id)).get();
+}
+boost::asio::awaitable<result<void>> session_manager::async_revoke(std::string_view session_id) const {
+    return detail::session_ops::revoke<detail::async_io>(*impl_, std::string(session_id));
+}
+result<std::size_t> session_manager::revoke_user(std::string_view user_id) const {
+    return detail::session_ops::revoke_user<detail::blocking_io>(*impl_, std::string(user_id)).get();
+}
+boost::asio::awaitable<result<std::size_t>> session_manager::async_revoke_user(std::string_view user_id) const {
+    return detail::session_ops::revoke_user<detail::async_io>(*impl_, std::string(user_id));
+}
+result<std::size_t> session_manager::revoke_others(session& s) const {
+    return detail::session_ops::revoke_others<detail::blocking_io>(*impl_, s).get();
+}
+boost::asio::awaitable<result<std::size_t>> session_manager::async_revoke_others(session& s) const {
+    return detail::session_ops::revoke_others<detail::async_io>(*impl_, s);
 }
 
 namespace detail {

@@ -82,6 +82,15 @@ struct blocking_io {
     static ready<result<bool>> revoked(store& s, std::string_view jti, std::string_view user, clock::time_point iat) {
         return {s.revoked(jti, user, iat)};
     }
+    static ready<result<std::vector<session_record>>> list_user(store& s, std::string_view user) {
+        return {s.list_user(user)};
+    }
+    static ready<result<std::size_t>> erase_user(store& s, std::string_view user, std::string_view keep) {
+        return {s.erase_user(user, keep)};
+    }
+    static ready<result<void>> set_not_before(store& s, std::string_view user, clock::time_point t) {
+        return {s.set_not_before(user, t)};
+    }
 };
 
 /// The store's asynchronous face: each call suspends the coroutine until the store answers.
@@ -100,6 +109,13 @@ struct async_io {
     }
     static auto revoked(store& s, std::string_view jti, std::string_view user, clock::time_point iat) {
         return async_revoked(s, jti, user, iat, boost::asio::use_awaitable);
+    }
+    static auto list_user(store& s, std::string_view user) { return async_list_user(s, user, boost::asio::use_awaitable); }
+    static auto erase_user(store& s, std::string_view user, std::string_view keep) {
+        return async_erase_user(s, user, keep, boost::asio::use_awaitable);
+    }
+    static auto set_not_before(store& s, std::string_view user, clock::time_point t) {
+        return async_set_not_before(s, user, t, boost::asio::use_awaitable);
     }
 };
 
