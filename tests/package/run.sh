@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the built project (cmake --install) into a scratch prefix, then configures, builds and
 # runs tests/package against it through find_package(sesh); then builds examples/protected_api the
-# same way and checks, over loopback, that require_session guards its route.
+# same way and checks, over loopback, that require_session guards its route; then builds
+# examples/beast_redis and signs in and out through it on a real redis-server on a free port.
 # Usage: run.sh SOURCE_DIR BUILD_DIR WORK_DIR
 set -euo pipefail
 src=$1 build=$2 work=$3
@@ -31,4 +32,33 @@ r = await fetch(base + '/logout', { method: 'POST', headers: { cookie } });
 r = await fetch(base + '/api/secret', { headers: { cookie } });
 check(r.status === 401, 'after logout the cookie must be no session');
 console.log('example: require_session guards /api/secret');
+"
+
+cmake -S "$src/examples/beast_redis" -B "$work/beast_redis" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/beast_redis" -j2 >/dev/null
+redis_port=$(node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })")
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" > "$work/redis.log" 2>&1 &
+redis_pid=$!
+"$work/beast_redis/beast_redis" "redis://127.0.0.1:$redis_port" > "$work/beast_redis.port" &
+beast_pid=$!
+trap 'kill $pid $redis_pid $beast_pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [[ -s $work/beast_redis.port ]] && redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+port=$(cat "$work/beast_redis.port")
+node --input-type=module -e "
+const base = 'http://127.0.0.1:$port';
+const check = (ok, what) => { if (!ok) { console.error('beast_redis: ' + what); process.exit(1); } };
+let r = await fetch(base + '/me');
+check(r.status === 401, 'no session must be 401, got ' + r.status);
+r = await fetch(base + '/login', { method: 'POST', body: 'ada' });
+check(r.status === 200, 'login must answer 200, got ' + r.status);
+const cookie = r.headers.get('set-cookie').split(';')[0];
+r = await fetch(base + '/me', { headers: { cookie } });
+check(r.status === 200 && (await r.text()) === 'ada\\n', 'the signed-in session must load from Redis');
+const { execSync } = await import('node:child_process');
+const stored = execSync('redis-cli -p $redis_port --scan --pattern \\'sesh:s:*\\'').toString().trim();
+check(stored.split('\\n').length === 1 && stored !== '', 'the session record must be in Redis, found: ' + stored);
+r = await fetch(base + '/logout', { method: 'POST', headers: { cookie } });
+r = await fetch(base + '/me', { headers: { cookie } });
+check(r.status === 401, 'after logout the cookie must be no session');
+console.log('beast_redis: sessions awaited from Redis in a Beast coroutine');
 "
