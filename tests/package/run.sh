@@ -39,11 +39,14 @@ cmake --build "$work/beast_redis" -j2 >/dev/null
 redis_port=$(node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })")
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" > "$work/redis.log" 2>&1 &
 redis_pid=$!
+trap 'kill $pid $redis_pid 2>/dev/null || true' EXIT
+for _ in $(seq 200); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.05; done
 "$work/beast_redis/beast_redis" "redis://127.0.0.1:$redis_port" > "$work/beast_redis.port" &
 beast_pid=$!
 trap 'kill $pid $redis_pid $beast_pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [[ -s $work/beast_redis.port ]] && redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.05; done
-port=$(cat "$work/beast_redis.port")
+# The port is the line of digits (the library still logs to stdout: issue 16).
+for _ in $(seq 100); do grep -qE '^[0-9]+$' "$work/beast_redis.port" && break; sleep 0.05; done
+port=$(grep -E '^[0-9]+$' "$work/beast_redis.port" | head -1)
 node --input-type=module -e "
 const base = 'http://127.0.0.1:$port';
 const check = (ok, what) => { if (!ok) { console.error('beast_redis: ' + what); process.exit(1); } };
