@@ -82,7 +82,12 @@ fixture make() {
 std::string fresh_session(fixture& f) {
     http::request none{http::verb::get, "/", 11};
     http::context ctx(none, f.app->sessions, f.app->metrics, "127.0.0.1", f.state->blocking.get_executor());
-    fuzz::require(seshd::start_user_session(ctx, f.ada).has_value(), "fixture: cannot start a session");
+    bool started = false;
+    boost::asio::co_spawn(f.state->ioc, seshd::start_user_session(ctx, f.ada),
+                          [&](std::exception_ptr e, result<void> r) { started = !e && r.has_value(); });
+    f.state->ioc.restart();
+    f.state->ioc.run();
+    fuzz::require(started, "fixture: cannot start a session");
     const auto cookies = *f.app->sessions.save(*ctx.loaded_session());
     const auto pair = fuzz::split(cookies.front(), ';').first;
     return std::string(fuzz::split(pair, '=').second);
