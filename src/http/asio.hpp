@@ -8,7 +8,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -23,6 +22,11 @@ namespace sesh::http::detail {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
+/// A connection lives on one I/O loop run by one thread: its executor is that loop's own, concrete
+/// (no strand, no type erasure on every read and write).
+using loop_executor = asio::io_context::executor_type;
+using loop_socket = asio::basic_stream_socket<tcp, loop_executor>;
+using loop_stream = beast::basic_stream<tcp, loop_executor>;
 /// Completion token for coroutine steps that report errors as values (no exceptions).
 inline constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 

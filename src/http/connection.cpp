@@ -10,7 +10,7 @@ namespace sesh::http::detail {
 namespace {
 
 // Writes an error answer on a connection that is about to close; best effort.
-asio::awaitable<void> write_and_close(beast::tcp_stream& stream, const server_options& o, status s,
+asio::awaitable<void> write_and_close(loop_stream& stream, const server_options& o, status s,
                                       std::string_view message, std::chrono::milliseconds timeout) {
     response res = json_error(s, message);
     add_security_headers(res, o);
@@ -24,7 +24,7 @@ asio::awaitable<void> write_and_close(beast::tcp_stream& stream, const server_op
 
 // Answers a request that failed before reaching a handler, then closes; nothing when the client
 // is gone or timed out (classify_parse_error gave no failure).
-asio::awaitable<void> refuse_request(beast::tcp_stream& stream, const server_options& o,
+asio::awaitable<void> refuse_request(loop_stream& stream, const server_options& o,
                                      std::optional<parse_failure> failure) {
     if (failure) co_await write_and_close(stream, o, failure->code, failure->message, o.write_timeout);
 }
@@ -44,20 +44,17 @@ struct registration {
 
 }  // namespace
 
-asio::awaitable<void> refuse_connection(const server_options& o, tcp::socket socket, std::string_view message) {
-    beast::tcp_stream stream(std::move(socket));
+asio::awaitable<void> refuse_connection(const server_options& o, loop_socket socket, std::string_view message) {
+    loop_stream stream(std::move(socket));
     co_await write_and_close(stream, o, status::service_unavailable, message, std::chrono::seconds(2));
 }
 
-asio::awaitable<void> serve_connection(server_state& st, tcp::socket socket, std::string address,
+asio::awaitable<void> serve_connection(server_state& st, loop_socket socket, std::string address,
                                        bool address_admitted) {
     const auto& o = st.options;
     boost::system::error_code ec;
-    beast::tcp_stream stream(std::move(socket));
-    // Filled field by field: GCC 12 mishandles a co_await inside a braced initializer.
-    connection_entry entry;
-    entry.strand = stream.get_executor();
-    entry.stream = &stream;
+    loop_stream stream(std::move(socket));
+    connection_entry entry{stream.get_executor(), &stream};
     registration reg(st, entry);
     st.stats.connection_opened();
     struct closer {

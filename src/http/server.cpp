@@ -30,30 +30,47 @@ void server_state::release_address(const std::string& address) {
     if (--it->second == 0) per_address_.erase(it);  // the map holds only addresses now connected
 }
 
+server_state::server_state(server_options o, router r, const session_manager& s, metrics& m)
+    : options(std::move(o)), routes(std::move(r)), sessions(s), stats(m),
+      blocking(options.blocking_threads == 0 ? 1 : options.blocking_threads) {
+    const unsigned n = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    loops.reserve(n);
+    for (unsigned i = 0; i < n; ++i) loops.push_back(std::make_unique<asio::io_context>(1));
+}
+
 struct server::impl {
     server_state st;
-    // The acceptor and the signal set are touched by the accept loop, the signal handler and
-    // begin_stop, which may run on different I/O threads: all three run on this strand.
-    asio::strand<asio::io_context::executor_type> control{asio::make_strand(st.ioc)};
+    // The acceptor, the signal set and the stop live on the first loop, which one thread runs.
+    asio::io_context& control{*st.loops.front()};
     tcp::acceptor acceptor{control};
     asio::signal_set signals{control};
     std::atomic<bool> stop_requested{false};
+    // Keeps every loop running while it has no connection; dropped once the stop has finished.
+    std::vector<asio::executor_work_guard<loop_executor>> keep_running;
+    std::size_t next_loop = 0;  // round robin over the loops, touched by the accept loop only
 
     impl(server_options o, router r, const session_manager& s, metrics& m) : st(std::move(o), std::move(r), s, m) {}
+
+    // The loop the next accepted connection lives on.
+    asio::io_context& pick_loop() {
+        auto& loop = *st.loops[next_loop];
+        next_loop = (next_loop + 1) % st.loops.size();
+        return loop;
+    }
 
     asio::awaitable<void> accept_loop() {
         for (;;) {
             // A named tuple, not a structured binding: GCC 12 can destroy the socket of
-            // `auto [ec, socket] = co_await …` twice (its executor's strand with it).
-            std::tuple<boost::system::error_code, tcp::socket> accepted =
-                co_await acceptor.async_accept(asio::make_strand(st.ioc), use_tuple);
+            // `auto [ec, socket] = co_await …` twice.
+            std::tuple<boost::system::error_code, loop_socket> accepted =
+                co_await acceptor.async_accept(pick_loop().get_executor(), use_tuple);
             auto& ec = std::get<0>(accepted);
             auto& socket = std::get<1>(accepted);
             if (ec) {
                 if (!acceptor.is_open() || st.stopping) co_return;
                 // EMFILE and friends: wait a moment instead of spinning on the error.
                 spdlog::warn("accept failed: {}", ec.message());
-                asio::steady_timer t(st.ioc, std::chrono::milliseconds(50));
+                asio::steady_timer t(control, std::chrono::milliseconds(50));
                 co_await t.async_wait(use_tuple);
                 continue;
             }
@@ -88,7 +105,7 @@ struct server::impl {
         }
     }
 
-    // Runs on the control strand: refuse new connections, wake idle ones, cut the rest after the grace.
+    // Runs on the first loop: refuse new connections, wake idle ones, cut the rest after the grace.
     void begin_stop() {
         st.stopping = true;
         boost::system::error_code ec;
@@ -97,27 +114,30 @@ struct server::impl {
         {
             std::lock_guard lock(st.live_mutex);
             for (connection_entry* e : st.live) {
-                asio::post(e->strand, [this, e] {
+                asio::post(e->loop, [this, e] {
                     std::lock_guard inner(st.live_mutex);
                     if (st.live.contains(e) && e->idle) e->stream->cancel();
                 });
             }
         }
-        asio::co_spawn(st.ioc, watch_grace(), asio::detached);
+        asio::co_spawn(control, watch_grace(), asio::detached);
     }
 
+    // Once every connection has ended (or the grace is over) the loops stop: what is left on them
+    // (a store's idle connection) belongs to no request.
     asio::awaitable<void> watch_grace() {
         const auto deadline = std::chrono::steady_clock::now() + st.options.shutdown_grace;
-        asio::steady_timer t(st.ioc);
+        asio::steady_timer t(control);
         while (st.open_connections.load() > 0) {
             if (std::chrono::steady_clock::now() >= deadline) {
                 spdlog::warn("shutdown grace over: cutting {} connection(s)", st.open_connections.load());
-                st.ioc.stop();
-                co_return;
+                break;
             }
             t.expires_after(std::chrono::milliseconds(20));
             co_await t.async_wait(use_tuple);
         }
+        keep_running.clear();
+        for (auto& loop : st.loops) loop->stop();
     }
 };
 
@@ -150,6 +170,7 @@ std::uint16_t server::port() const noexcept {
 
 void server::run() {
     auto& im = *impl_;
+    for (auto& loop : im.st.loops) im.keep_running.push_back(asio::make_work_guard(*loop));
     asio::co_spawn(im.control, im.accept_loop(), asio::detached);
     if (im.st.options.handle_signals) {
         im.signals.add(SIGINT);
@@ -160,10 +181,9 @@ void server::run() {
             stop();
         });
     }
-    unsigned n = im.st.options.threads != 0 ? im.st.options.threads : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::thread> threads;
-    for (unsigned i = 1; i < n; ++i) threads.emplace_back([&im] { im.st.ioc.run(); });
-    im.st.ioc.run();
+    for (std::size_t i = 1; i < im.st.loops.size(); ++i) threads.emplace_back([&loop = *im.st.loops[i]] { loop.run(); });
+    im.control.run();
     for (auto& t : threads) t.join();
 }
 

@@ -3,12 +3,14 @@
 
 #include <atomic>
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include <sesh/http/metrics.hpp>
 #include <sesh/http/router.hpp>
@@ -20,23 +22,20 @@
 namespace sesh::http::detail {
 
 /// A live connection as the graceful stop sees it. Lives on its connection's coroutine frame;
-/// every field is touched only on that connection's strand.
+/// every field is touched only on that connection's loop.
 struct connection_entry {
-    asio::any_io_executor strand;
-    beast::tcp_stream* stream = nullptr;
+    loop_executor loop;
+    loop_stream* stream;
     bool idle = true;  ///< waiting for the next request, not in the middle of one
 };
 
 struct server_state {
-    server_state(server_options o, router r, const session_manager& s, metrics& m)
-        : options(std::move(o)), routes(std::move(r)), sessions(s), stats(m),
-          blocking(options.blocking_threads == 0 ? 1 : options.blocking_threads) {}
+    server_state(server_options o, router r, const session_manager& s, metrics& m);
 
     server_options options;
     router routes;
     const session_manager& sessions;
     metrics& stats;
-    asio::io_context ioc;
     asio::thread_pool blocking;
     std::atomic<bool> stopping{false};
     std::atomic<std::size_t> open_connections{0};
@@ -53,6 +52,13 @@ struct server_state {
 private:
     std::mutex per_address_mutex_;
     std::unordered_map<std::string, std::size_t> per_address_;
+
+public:
+    /// One I/O loop per thread (options.threads, or one per core), each run by its own thread
+    /// (concurrency hint 1). The first also runs the acceptor, the signals and the stop. Declared
+    /// last, so destroyed first: a connection cut at the end of the grace is destroyed with its
+    /// loop, and its frame still finds every member above alive.
+    std::vector<std::unique_ptr<asio::io_context>> loops;
 };
 
 /// A handler's answer, ready to write, and the route pattern that produced it (for metrics).
@@ -92,11 +98,11 @@ struct parse_failure {
 /// Serves one accepted connection from `address` until it closes: requests in sequence
 /// (keep-alive), limits, timeouts, the session save after each handler. Gives back the
 /// connection's slots (open_connections, and the address's when `address_admitted`) at the end.
-asio::awaitable<void> serve_connection(server_state& st, tcp::socket socket, std::string address,
+asio::awaitable<void> serve_connection(server_state& st, loop_socket socket, std::string address,
                                        bool address_admitted);
 
 /// Answers a connection over max_connections (or over max_connections_per_address) with 503 and
 /// closes it.
-asio::awaitable<void> refuse_connection(const server_options& o, tcp::socket socket, std::string_view message);
+asio::awaitable<void> refuse_connection(const server_options& o, loop_socket socket, std::string_view message);
 
 }  // namespace sesh::http::detail

@@ -115,6 +115,11 @@ struct http_server_test : ::testing::Test {
             throw std::runtime_error("failed after changing the session");
             co_return response{};
         });
+        r.add(verb::get, "/thread", [](context&) -> awaitable<response> {
+            response res{status::ok, 11};
+            res.body() = std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
+            co_return res;
+        });
         r.add(verb::get, "/slow", [](context&) -> awaitable<response> {
             boost::asio::steady_timer t(co_await boost::asio::this_coro::executor, 700ms);
             co_await t.async_wait(boost::asio::use_awaitable);
@@ -130,6 +135,28 @@ struct http_server_test : ::testing::Test {
     }
     std::uint16_t port() const { return srv->port(); }
 };
+
+// One I/O loop per thread: a connection stays on the loop it was given at accept, and
+// connections are dealt to the loops in turn.
+TEST_F(http_server_test, each_connection_lives_on_one_thread_and_connections_take_turns) {
+    start();
+    const auto thread_of = [](raw_client& c) {
+        c.send("GET /thread HTTP/1.1\r\nHost: x\r\n\r\n");
+        const auto res = c.read_response();
+        return res.substr(res.find("\r\n\r\n") + 4);
+    };
+    raw_client a(port()), b(port());
+    const auto a_thread = thread_of(a);
+    const auto b_thread = thread_of(b);
+    ASSERT_FALSE(a_thread.empty());
+    EXPECT_NE(a_thread, b_thread);
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_EQ(thread_of(a), a_thread);
+        EXPECT_EQ(thread_of(b), b_thread);
+    }
+    raw_client c(port());  // the third goes back to the first loop
+    EXPECT_EQ(thread_of(c), a_thread);
+}
 
 TEST_F(http_server_test, serves_several_requests_on_one_keep_alive_connection) {
     start();
