@@ -146,6 +146,13 @@ public:
     /// waits. `cookie_header` and the views in `client` must stay valid until the await ends.
     [[nodiscard]] boost::asio::awaitable<result<session>> async_load(std::string_view cookie_header,
                                                                      client_info client) const;
+    /// load and async_load from cookies the caller has parsed already (parse_cookie_header;
+    /// an empty list for a header it refused), so a server parses each Cookie header once.
+    /// `cookies`, the text they view and the views in `client` must stay valid until the call
+    /// (or the await) ends.
+    [[nodiscard]] result<session> load(const std::vector<cookie>& cookies, const client_info& client) const;
+    [[nodiscard]] boost::asio::awaitable<result<session>> async_load(const std::vector<cookie>& cookies,
+                                                                     client_info client) const;
 
     /// The Set-Cookie header values (without "Set-Cookie: ") to send for `s`: its data written
     /// (created lazily: a new session with no data and no user writes nothing), renewed if older

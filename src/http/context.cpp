@@ -1,4 +1,4 @@
-// The per-request context: lazy cookie parsing and session loading.
+// The per-request context: lazy cookie parsing (once per request) and session loading.
 #include <sesh/http/context.hpp>
 
 namespace sesh::http {
@@ -21,12 +21,22 @@ std::string_view context::header(field f) const noexcept {
 
 const std::vector<cookie>& context::cookies() {
     if (!cookies_) {
-        // Clients may split cookies over several Cookie headers (HTTP/2 gateways do): join them.
-        for (auto it = req_.find(field::cookie); it != req_.end() && it->name() == field::cookie; ++it) {
-            if (!cookie_header_.empty()) cookie_header_ += "; ";
-            cookie_header_.append(it->value().data(), it->value().size());
+        // Clients may split cookies over several Cookie headers (HTTP/2 gateways do), not always
+        // next to each other: join them all. One header, the usual case, is parsed where it is.
+        std::string_view header;
+        int headers = 0;
+        for (const auto& f : req_) {
+            if (f.name() != field::cookie) continue;
+            const std::string_view value(f.value().data(), f.value().size());
+            if (++headers == 1) {
+                header = value;
+                continue;
+            }
+            if (headers == 2) cookie_header_.assign(header);
+            cookie_header_.append("; ").append(value);
+            header = cookie_header_;
         }
-        auto parsed = parse_cookie_header(cookie_header_);
+        auto parsed = parse_cookie_header(header);
         cookies_ = parsed ? std::move(*parsed) : std::vector<cookie>{};
     }
     return *cookies_;
@@ -34,8 +44,7 @@ const std::vector<cookie>& context::cookies() {
 
 awaitable<result<sesh::session*>> context::session() {
     if (session_) co_return &*session_;
-    (void)cookies();  // fills cookie_header_
-    auto s = co_await sessions_.async_load(cookie_header_, {client_address_, header(field::user_agent)});
+    auto s = co_await sessions_.async_load(cookies(), {client_address_, header(field::user_agent)});
     if (!s) {
         metrics_.store_error();
         co_return fail(s.error());

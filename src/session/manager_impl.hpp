@@ -51,9 +51,10 @@ struct session_ops {
     using task = typename Io::template task<T>;
 
     // manager_load.cpp
-    /// session_manager::load and async_load.
+    /// session_manager::load and async_load, from the request's parsed cookies.
     template <class Io>
-    [[nodiscard]] static task<Io, result<session>> load(const impl& m, std::string_view cookie_header, client_info client);
+    [[nodiscard]] static task<Io, result<session>> load(const impl& m, const std::vector<cookie>& cookies,
+                                                        client_info client);
     /// A valid server cookie's record into `s`; leaves `s` new and stale when there is none.
     template <class Io>
     [[nodiscard]] static task<Io, result<void>> load_server(const impl& m, session& s, std::string_view token);

@@ -76,7 +76,7 @@ template async_io::task<result<void>> session_ops::load_server<async_io>(const i
 
 
 template <class Io>
-typename Io::template task<result<session>> session_ops::load(const impl& m, std::string_view cookie_header,
+typename Io::template task<result<session>> session_ops::load(const impl& m, const std::vector<cookie>& cookies,
                                                                 client_info client) {
     session s;
     const auto fresh = [&]() -> result<session> {
@@ -84,15 +84,9 @@ typename Io::template task<result<session>> session_ops::load(const impl& m, std
         s.user_agent_ = client.user_agent;
         return std::move(s);
     };
-    if (cookie_header.empty()) co_return fresh();
-    auto cookies = parse_cookie_header(cookie_header);
-    // A header past the bound is junk, not a server error: no session, and nothing to clear
-    // since its cookies are unknown.
-    if (!cookies) co_return fresh();
-
     const std::string_view name = m.cookie.name;
     std::optional<std::string_view> plain;
-    for (const cookie& c : *cookies) {
+    for (const cookie& c : cookies) {
         if (c.name == name) {
             s.saw_base_cookie_ = true;
             plain = c.value;
@@ -109,7 +103,7 @@ typename Io::template task<result<session>> session_ops::load(const impl& m, std
             r = co_await load_server<Io>(m, s, *plain);
         else
             s.stale_cookie_ = true;
-    } else if (auto joined = join_chunks(*cookies, name)) {
+    } else if (auto joined = join_chunks(cookies, name)) {
         r = co_await load_stateless<Io>(m, s, *joined);
     } else {
         spdlog::debug("sesh: {} chunks do not join (a gap or a duplicate), ignored", name);
@@ -120,18 +114,39 @@ typename Io::template task<result<session>> session_ops::load(const impl& m, std
     co_return std::move(s);
 }
 
-template blocking_io::task<result<session>> session_ops::load<blocking_io>(const impl&, std::string_view, client_info);
-template async_io::task<result<session>> session_ops::load<async_io>(const impl&, std::string_view, client_info);
+template blocking_io::task<result<session>> session_ops::load<blocking_io>(const impl&, const std::vector<cookie>&,
+                                                                             client_info);
+template async_io::task<result<session>> session_ops::load<async_io>(const impl&, const std::vector<cookie>&, client_info);
 
+namespace {
+
+// A header past parse_cookie_header's bound is junk, not a server error: it loads as no cookie
+// at all (nothing to clear either, since its cookies are unknown).
+std::vector<cookie> cookies_of(std::string_view cookie_header) {
+    auto cookies = parse_cookie_header(cookie_header);
+    return cookies ? std::move(*cookies) : std::vector<cookie>{};
+}
+
+}  // namespace
 }  // namespace detail
 
 result<session> session_manager::load(std::string_view cookie_header, const client_info& client) const {
-    return detail::session_ops::load<detail::blocking_io>(*impl_, cookie_header, client).get();
+    return load(detail::cookies_of(cookie_header), client);
+}
+
+result<session> session_manager::load(const std::vector<cookie>& cookies, const client_info& client) const {
+    return detail::session_ops::load<detail::blocking_io>(*impl_, cookies, client).get();
 }
 
 boost::asio::awaitable<result<session>> session_manager::async_load(std::string_view cookie_header,
                                                                     client_info client) const {
-    return detail::session_ops::load<detail::async_io>(*impl_, cookie_header, client);
+    const auto cookies = detail::cookies_of(cookie_header);
+    co_return co_await async_load(cookies, client);
+}
+
+boost::asio::awaitable<result<session>> session_manager::async_load(const std::vector<cookie>& cookies,
+                                                                    client_info client) const {
+    return detail::session_ops::load<detail::async_io>(*impl_, cookies, client);
 }
 
 }  // namespace sesh

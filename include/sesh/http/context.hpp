@@ -80,7 +80,7 @@ private:
     std::string_view query_;
     std::string_view route_ = "other";
     std::optional<std::vector<cookie>> cookies_;
-    std::string cookie_header_;  ///< joined Cookie headers the parsed views point into
+    std::string cookie_header_;  ///< several Cookie headers joined, for the parsed views to point into
     std::optional<sesh::session> session_;
     std::vector<std::string> set_cookies_;
 };

@@ -111,6 +111,35 @@ TEST_F(router_test, require_session_lets_a_signed_in_session_through) {
     EXPECT_EQ(run(r, verb::get, "/api/secret", pair).body(), "secret");
 }
 
+// HTTP/2 gateways may split cookies over several Cookie headers, other headers between them.
+TEST_F(router_test, cookies_split_over_several_headers_are_all_read) {
+    auto s = sessions.load("", {"127.0.0.1", ""});
+    ASSERT_TRUE(s);
+    s->set_user_id("u1");
+    const auto set = sessions.save(*s).value();
+    const std::string pair = set[0].substr(0, set[0].find(';'));
+
+    router r;
+    r.add(verb::get, "/api/cookies", [](context& ctx) -> awaitable<response> {
+        std::string names;
+        for (const auto& c : ctx.cookies()) names.append(c.name).append(",");
+        auto signed_in = co_await ctx.session();
+        response res{status::ok, 11};
+        res.body() = names + (signed_in && (*signed_in)->user_id() == "u1" ? "u1" : "nobody");
+        co_return res;
+    });
+    request req{verb::get, "/api/cookies", 11};
+    req.insert(field::cookie, "a=1; b=2");
+    req.insert(field::host, "x");
+    req.insert(field::cookie, pair);
+    req.insert(field::user_agent, "t");
+    req.insert(field::cookie, "c=3");
+    context ctx(req, sessions, m, "127.0.0.1", ioc.get_executor());
+    auto fut = boost::asio::co_spawn(ioc, r.dispatch(ctx), boost::asio::use_future);
+    ioc.run();
+    EXPECT_EQ(fut.get().body(), "a,b," + sessions.cookie_name() + ",c,u1");
+}
+
 TEST_F(router_test, metrics_count_requests_by_route_and_status_in_prometheus_format) {
     router r;
     r.add(verb::get, "/a", text("x"));
