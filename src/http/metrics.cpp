@@ -73,9 +73,9 @@ struct metrics::impl {
 metrics::metrics() : impl_(std::make_unique<impl>()) {}
 metrics::~metrics() = default;
 
-void metrics::observe_request(std::string_view route, unsigned status, std::chrono::nanoseconds latency) {
+void metrics::observe_request(std::string_view route, unsigned status_code, std::chrono::nanoseconds latency) {
     route_slot& s = impl_->slot(route);
-    s.by_status[status < max_status ? status : 0].fetch_add(1, std::memory_order_relaxed);
+    s.by_status[status_code < max_status ? status_code : 0].fetch_add(1, std::memory_order_relaxed);
     const double seconds = std::chrono::duration<double>(latency).count();
     std::size_t b = 0;
     while (b < bounds.size() && seconds > bounds[b]) ++b;

@@ -22,8 +22,8 @@ public:
     metrics& operator=(const metrics&) = delete;
 
     /// One request answered: `route` is the route pattern (bounded set, never the raw path, so
-    /// the label cannot grow without bound), `status` the HTTP status code.
-    void observe_request(std::string_view route, unsigned status, std::chrono::nanoseconds latency);
+    /// the label cannot grow without bound), `status_code` the HTTP status code.
+    void observe_request(std::string_view route, unsigned status_code, std::chrono::nanoseconds latency);
     void connection_opened();
     void connection_closed();
     void session_created();
