@@ -59,12 +59,10 @@ accounts open_accounts(const store_location& where) {
     accounts a;
     store_options options;
     options.purge_batch = 0;  // a short-lived command: no background purge thread
-    auto users = open_user_store(url, options);
-    if (!users) fail_with("cannot open the user store " + url + ": " + users.error().message());
-    auto sessions = open_store(url, options);
-    if (!sessions) fail_with("cannot open the session store " + url + ": " + sessions.error().message());
-    a.users = std::move(*users);
-    a.sessions = std::move(*sessions);
+    auto db = open_database(url, options);
+    if (!db) fail_with("cannot open the store " + url + ": " + db.error().message());
+    a.users = std::move(db->users);
+    a.sessions = std::move(db->sessions);
     auto number = [](const char* text, auto& out) {
         const std::string_view s(text);
         const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);

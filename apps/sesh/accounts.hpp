@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <sesh/database.hpp>
 #include <sesh/password.hpp>
 #include <sesh/store.hpp>
 #include <sesh/users.hpp>
@@ -23,8 +24,8 @@ struct store_location {
 
 /// The open stores of one command.
 struct accounts {
-    std::unique_ptr<user_store> users;
-    std::unique_ptr<store> sessions;
+    std::shared_ptr<user_store> users;
+    std::shared_ptr<store> sessions;
     password_params params;  ///< SESH_ARGON2_OPS / SESH_ARGON2_MEM_KIB, else OWASP's
 };
 

@@ -49,8 +49,8 @@ boost::asio::io_context* io_context_of(const Executor& ex) noexcept {
     }
 }
 
-/// Starts one store operation for `token`: `start(loop, callback)` calls a store::start_*
-/// primitive. The handler runs on its associated executor (the coroutine's, for use_awaitable;
+/// Starts one store operation for `token`: `start(loop, callback)` calls a start_* primitive of
+/// store or user_store (<sesh/async_users.hpp>). The handler runs on its associated executor (the coroutine's, for use_awaitable;
 /// the system executor's threads when it has none), always after the initiating call has
 /// returned, and that executor is kept busy (outstanding work) until then, so an io_context's
 /// run() does not return while a store call is in flight.

@@ -1,5 +1,6 @@
 // Accounts: the users who sign in, kept in the same database as the sessions (SQLite, Redis or
-// memory), behind one abstract `user_store` built from the same URL as the session store.
+// memory), behind one abstract `user_store` opened with the session store by open_database
+// (<sesh/database.hpp>), over the same connections.
 #pragma once
 
 #include <memory>
@@ -38,6 +39,11 @@ struct user {
 
 /// Account storage. Every backend is thread-safe. Errors common to every call:
 /// errc::store_unavailable when the database cannot be reached (recovers by itself).
+///
+/// Two faces, one contract, as sesh::store: the blocking methods below, and the asynchronous
+/// operations of <sesh/async_users.hpp> (`co_await async_find_by_name(users, name,
+/// use_awaitable)`) for event loops, which rest on the start_* primitives at the end of the class.
+/// list() has only the blocking face: it serves the CLI, never a request.
 class user_store {
 public:
     virtual ~user_store() = default;
@@ -57,12 +63,28 @@ public:
     [[nodiscard]] virtual result<void> erase(std::string_view id) = 0;
     /// Every user, ordered by name.
     [[nodiscard]] virtual result<std::vector<user>> list() = 0;
+
+    // --- Asynchronous primitives --------------------------------------------------------------
+    // What the async_* operations of <sesh/async_users.hpp> start; call those, not these. Each
+    // does what its blocking namesake does and reports through `done` (store_callback's
+    // contract); `loop` is as in store::start_get. The defaults run the blocking method on the
+    // calling thread, which is right only for a backend that never waits (`memory:`); SQLite runs
+    // them on its database's workers, Redis on the caller's loop's connection.
+    virtual void start_find_by_name(std::string name, boost::asio::io_context* loop,
+                                    store_callback<std::optional<user>> done);
+    virtual void start_find_by_id(std::string id, boost::asio::io_context* loop,
+                                  store_callback<std::optional<user>> done);
+    virtual void start_create(user u, boost::asio::io_context* loop, store_callback<void> done);
+    virtual void start_set_password(std::string id, std::string hash, clock::time_point changed,
+                                    boost::asio::io_context* loop, store_callback<void> done);
+    virtual void start_erase(std::string id, boost::asio::io_context* loop, store_callback<void> done);
 };
 
-/// Opens the user store that lives beside the session store of the same URL: `memory:` (its
-/// own, process-local), `sqlite:PATH` (a `users` table in the same file; the file is created if
-/// missing), `redis://HOST:PORT[/DB]` (keys under `sesh:user:`). Same errors as open_store.
-/// Only store_options::timeout and pool_size are read.
+/// Opens the user store that lives beside the session store of the same URL, on connections of
+/// its own: `memory:` (its own, process-local), `sqlite:PATH` (a `sesh_users` table in the same
+/// file; the file is created if missing), `redis://HOST:PORT[/DB]` (keys under `sesh:user:`).
+/// Same errors as open_store. Only store_options::timeout and pool_size are read. A program that
+/// needs both stores opens them together with open_database, over one set of connections.
 [[nodiscard]] result<std::unique_ptr<user_store>> open_user_store(std::string_view url,
                                                                   const store_options& options = {});
 

@@ -63,6 +63,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<user_store> make_memory_user_store() { return std::make_unique<memory_user_store>(); }
+result<std::unique_ptr<user_store>> make_user_store(const memory_backend&, const store_options&) {
+    return std::unique_ptr<user_store>(std::make_unique<memory_user_store>());
+}
 
 }  // namespace sesh::detail

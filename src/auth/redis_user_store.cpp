@@ -1,21 +1,64 @@
-// `redis://` user store: a hash per user (`sesh:user:<id>`), a name index (`sesh:uname:<name>`,
-// claimed with SET NX so two sign-ups of one name cannot both win) and a sorted set of names.
+// `redis://` user store: a hash per user (`sesh:user:<id>`), a name index (`sesh:uname:<name>`)
+// and a sorted set of names (`sesh:users`), on the session store's connections. Each call is one
+// command and one reading of its reply, shared by both faces (redis_operation.hpp); the ones that
+// touch several keys are Lua scripts, so a sign-up claims its name and writes its hash at once.
 #include <charconv>
 
 #include <sesh/error.hpp>
 
 #include "auth/user_backends.hpp"
-#include "store/redis/redis_pool.hpp"
+#include "store/redis/redis_database.hpp"
 
 namespace sesh::detail {
 namespace {
 
 using redis::command;
+using redis::operation;
+using redis::read_integer;
 using redis::reply_text;
+using redis::unexpected_reply;
 
 constexpr std::string_view user_prefix = "sesh:user:";
 constexpr std::string_view name_prefix = "sesh:uname:";
 constexpr std::string_view names_key = "sesh:users";
+
+// Sent with EVAL, not preloaded for EVALSHA: the connections load the session store's scripts
+// only, and account calls (sign-in, sign-up) are rare enough that a few hundred bytes of script
+// text each cost nothing worth a second script list. Redis caches them by hash all the same.
+
+// KEYS: name index; ARGV: user prefix. The id and the five fields, or nil.
+constexpr const char* find_by_name_lua = R"lua(
+local id = redis.call('GET', KEYS[1])
+if not id then return false end
+local f = redis.call('HMGET', ARGV[1] .. id, 'name', 'email', 'hash', 'created', 'changed')
+return {id, f[1], f[2], f[3], f[4], f[5]}
+)lua";
+
+// KEYS: name index, user hash, name set; ARGV: id, name, email, hash, created, changed.
+// 0 when the name or the id is taken, else 1 after writing all three keys.
+constexpr const char* create_lua = R"lua(
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
+redis.call('HSET', KEYS[2], 'name', ARGV[2], 'email', ARGV[3], 'hash', ARGV[4], 'created', ARGV[5], 'changed', ARGV[6])
+redis.call('ZADD', KEYS[3], 0, ARGV[2])
+return 1
+)lua";
+
+// KEYS: user hash; ARGV: hash, changed. 0 when there is no such user, else 1.
+constexpr const char* set_password_lua = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'hash', ARGV[1], 'changed', ARGV[2])
+return 1
+)lua";
+
+// KEYS: user hash, name set; ARGV: name index prefix. Removes the user and its name.
+constexpr const char* erase_lua = R"lua(
+local name = redis.call('HGET', KEYS[1], 'name')
+if not name then return 0 end
+redis.call('DEL', KEYS[1], ARGV[1] .. name)
+redis.call('ZREM', KEYS[2], name)
+return 1
+)lua";
 
 std::int64_t to_ms(clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -26,105 +69,143 @@ clock::time_point from_ms(std::string_view s) {
     return clock::time_point(std::chrono::duration_cast<clock::time_point::duration>(std::chrono::milliseconds(ms)));
 }
 
+// The user `id` from its five hash fields (name, email, hash, created, changed); nothing when the
+// hash is gone (no name).
+std::optional<user> decode_user(std::string_view id, redisReply* const* f) {
+    if (f[0]->type != REDIS_REPLY_STRING) return std::nullopt;
+    auto field = [&](std::size_t i) { return std::string(reply_text(*f[i])); };
+    return user{std::string(id), field(0), field(1), field(2), from_ms(field(3)), from_ms(field(4))};
+}
+
+operation<std::optional<user>> find_by_name_op(std::string_view name) {
+    operation<std::optional<user>> op;
+    op.cmd = command{"EVAL", find_by_name_lua, "1"};
+    op.cmd.arg(name_prefix, name).arg(user_prefix);
+    op.read = [](const redisReply& r) -> result<std::optional<user>> {
+        if (r.type == REDIS_REPLY_NIL) return std::nullopt;
+        if (r.type != REDIS_REPLY_ARRAY || r.elements != 6 || r.element[0]->type != REDIS_REPLY_STRING)
+            return unexpected_reply("find user by name", r);
+        return decode_user(reply_text(*r.element[0]), r.element + 1);
+    };
+    return op;
+}
+
+operation<std::optional<user>> find_by_id_op(std::string_view id) {
+    operation<std::optional<user>> op;
+    op.cmd = command{"HMGET"};
+    op.cmd.arg(user_prefix, id).arg("name").arg("email").arg("hash").arg("created").arg("changed");
+    op.read = [id = std::string(id)](const redisReply& r) -> result<std::optional<user>> {
+        if (r.type != REDIS_REPLY_ARRAY || r.elements != 5) return unexpected_reply("find user by id", r);
+        return decode_user(id, r.element);
+    };
+    return op;
+}
+
+operation<void> create_op(const user& u) {
+    if (!user_is_well_formed(u)) return operation<void>::settled(fail(errc::invalid_argument));
+    operation<void> op;
+    op.cmd = command{"EVAL", create_lua, "3"};
+    op.cmd.arg(name_prefix, u.name).arg(user_prefix, u.id).arg(names_key);
+    op.cmd.arg(u.id).arg(u.name).arg(u.email).arg(u.password_hash).arg(to_ms(u.created)).arg(to_ms(u.password_changed));
+    op.read = [](const redisReply& r) -> result<void> {
+        auto n = read_integer(r, "create user");
+        if (!n) return fail(n.error());
+        if (*n == 0) return fail(errc::already_exists);
+        return {};
+    };
+    return op;
+}
+
+operation<void> set_password_op(std::string_view id, std::string_view hash, clock::time_point changed) {
+    operation<void> op;
+    op.cmd = command{"EVAL", set_password_lua, "1"};
+    op.cmd.arg(user_prefix, id).arg(hash).arg(to_ms(changed));
+    op.read = [](const redisReply& r) -> result<void> {
+        auto n = read_integer(r, "set password");
+        if (!n) return fail(n.error());
+        if (*n == 0) return fail(errc::not_found);
+        return {};
+    };
+    return op;
+}
+
+operation<void> erase_op(std::string_view id) {
+    operation<void> op;
+    op.cmd = command{"EVAL", erase_lua, "2"};
+    op.cmd.arg(user_prefix, id).arg(names_key).arg(name_prefix);
+    op.read = [](const redisReply& r) -> result<void> {
+        auto n = read_integer(r, "erase user");
+        if (!n) return fail(n.error());
+        return {};
+    };
+    return op;
+}
+
+operation<std::vector<std::string>> names_op() {
+    operation<std::vector<std::string>> op;
+    op.cmd = command{"ZRANGE", names_key, "0", "-1"};
+    op.read = [](const redisReply& r) -> result<std::vector<std::string>> {
+        if (r.type != REDIS_REPLY_ARRAY) return unexpected_reply("list users", r);
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < r.elements; ++i) out.emplace_back(reply_text(*r.element[i]));
+        return out;
+    };
+    return op;
+}
+
+// The operations refer to nothing of this object: a reply may arrive after it is gone.
 class redis_user_store final : public user_store {
 public:
-    redis_user_store(redis::connection_config cfg, const store_options& options)
-        : timeout_(options.timeout), pool_(std::move(cfg), options.pool_size) {}
+    explicit redis_user_store(std::shared_ptr<redis_database> db) : db_(std::move(db)) {}
 
     result<std::optional<user>> find_by_name(std::string_view name) override {
-        auto id = run(command{"GET"}.arg(name_prefix, name));
-        if (!id) return fail(id.error());
-        if ((*id)->type != REDIS_REPLY_STRING) return std::nullopt;
-        return find_by_id(reply_text(**id));
+        return db_->run_blocking(find_by_name_op(name));
     }
-
-    result<std::optional<user>> find_by_id(std::string_view id) override {
-        auto r = run(command{"HMGET"}.arg(user_prefix, id).arg("name").arg("email").arg("hash").arg("created").arg("changed"));
-        if (!r) return fail(r.error());
-        const redisReply& a = **r;
-        if (a.type != REDIS_REPLY_ARRAY || a.elements != 5 || a.element[0]->type != REDIS_REPLY_STRING) return std::nullopt;
-        auto field = [&](std::size_t i) { return std::string(reply_text(*a.element[i])); };
-        user u{std::string(id), field(0), field(1), field(2), from_ms(field(3)), from_ms(field(4))};
-        return u;
-    }
-
-    result<void> create(const user& u) override {
-        if (!user_is_well_formed(u)) return fail(errc::invalid_argument);
-        auto claimed = run(command{"SET"}.arg(name_prefix, u.name).arg(u.id).arg("NX"));
-        if (!claimed) return fail(claimed.error());
-        if ((*claimed)->type == REDIS_REPLY_NIL) return fail(errc::already_exists);
-        const command cmds[] = {
-            command{"HSET"}.arg(user_prefix, u.id).arg("name").arg(u.name).arg("email").arg(u.email)
-                .arg("hash").arg(u.password_hash).arg("created").arg(to_ms(u.created))
-                .arg("changed").arg(to_ms(u.password_changed)),
-            command{"ZADD", names_key, "0", u.name},
-        };
-        return run_all(cmds);
-    }
-
+    result<std::optional<user>> find_by_id(std::string_view id) override { return db_->run_blocking(find_by_id_op(id)); }
+    result<void> create(const user& u) override { return db_->run_blocking(create_op(u)); }
     result<void> set_password(std::string_view id, std::string_view hash, clock::time_point changed) override {
-        auto exists = run(command{"EXISTS"}.arg(user_prefix, id));
-        if (!exists) return fail(exists.error());
-        if ((*exists)->integer == 0) return fail(errc::not_found);
-        const command cmds[] = {command{"HSET"}.arg(user_prefix, id).arg("hash").arg(hash).arg("changed").arg(to_ms(changed))};
-        return run_all(cmds);
+        return db_->run_blocking(set_password_op(id, hash, changed));
     }
-
-    result<void> erase(std::string_view id) override {
-        auto u = find_by_id(id);
-        if (!u) return fail(u.error());
-        if (!*u) return {};
-        const command cmds[] = {
-            command{"DEL"}.arg(user_prefix, id),
-            command{"DEL"}.arg(name_prefix, (*u)->name),
-            command{"ZREM", names_key, (*u)->name},
-        };
-        return run_all(cmds);
-    }
+    result<void> erase(std::string_view id) override { return db_->run_blocking(erase_op(id)); }
 
     result<std::vector<user>> list() override {
-        auto names = run(command{"ZRANGE", names_key, "0", "-1"});
+        auto names = db_->run_blocking(names_op());
         if (!names) return fail(names.error());
         std::vector<user> out;
-        for (std::size_t i = 0; i < (*names)->elements; ++i) {
-            auto u = find_by_name(reply_text(*(*names)->element[i]));
+        for (const auto& name : *names) {
+            auto u = find_by_name(name);
             if (!u) return fail(u.error());
             if (*u) out.push_back(std::move(**u));
         }
         return out;
     }
 
-private:
-    result<redis::reply_ptr> run(const command& c) {
-        const auto deadline = redis::steady::now() + timeout_;
-        auto conn = pool_.acquire(deadline);
-        if (!conn) return fail(conn.error());
-        auto r = (*conn)->run(c, deadline);
-        if (!r) return fail(r.error());
-        if ((*r)->type == REDIS_REPLY_ERROR) return fail(errc::store_unavailable);
-        return r;
+    void start_find_by_name(std::string name, boost::asio::io_context* loop,
+                            store_callback<std::optional<user>> done) override {
+        db_->run_async(find_by_name_op(name), loop, std::move(done));
     }
-    result<void> run_all(std::span<const command> cmds) {
-        const auto deadline = redis::steady::now() + timeout_;
-        auto conn = pool_.acquire(deadline);
-        if (!conn) return fail(conn.error());
-        auto r = (*conn)->run(cmds, deadline);
-        if (!r) return fail(r.error());
-        for (const auto& reply : *r)
-            if (reply->type == REDIS_REPLY_ERROR) return fail(errc::store_unavailable);
-        return {};
+    void start_find_by_id(std::string id, boost::asio::io_context* loop, store_callback<std::optional<user>> done) override {
+        db_->run_async(find_by_id_op(id), loop, std::move(done));
+    }
+    void start_create(user u, boost::asio::io_context* loop, store_callback<void> done) override {
+        db_->run_async(create_op(u), loop, std::move(done));
+    }
+    void start_set_password(std::string id, std::string hash, clock::time_point changed, boost::asio::io_context* loop,
+                            store_callback<void> done) override {
+        db_->run_async(set_password_op(id, hash, changed), loop, std::move(done));
+    }
+    void start_erase(std::string id, boost::asio::io_context* loop, store_callback<void> done) override {
+        db_->run_async(erase_op(id), loop, std::move(done));
     }
 
-    std::chrono::milliseconds timeout_;
-    redis::pool pool_;
+private:
+    std::shared_ptr<redis_database> db_;
 };
 
 }  // namespace
 
-result<std::unique_ptr<user_store>> open_redis_user_store(const std::string& host, int port, int db,
-                                                          const store_options& options) {
-    redis::connection_config cfg{host, port, db, options.timeout, {}};
-    return std::unique_ptr<user_store>(std::make_unique<redis_user_store>(std::move(cfg), options));
+result<std::unique_ptr<user_store>> make_user_store(const std::shared_ptr<redis_database>& db, const store_options&) {
+    return std::unique_ptr<user_store>(std::make_unique<redis_user_store>(db));
 }
 
 }  // namespace sesh::detail

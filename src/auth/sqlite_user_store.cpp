@@ -1,11 +1,12 @@
-// `sqlite:PATH` user store: a `sesh_users` table in the same file as the sessions. Accounts are
-// read at login and sign-up only, so one connection behind a mutex is plenty.
-#include <mutex>
-
+// `sqlite:PATH` user store: a `sesh_users` table in the same file as the sessions, on the same
+// connections: reads on the pool's readers, writes through its group-committing writer, awaited
+// calls on the database's workers. Accounts are read at sign-in and sign-up only, so statements
+// are prepared per call rather than kept.
 #include <sesh/error.hpp>
 
 #include "auth/user_backends.hpp"
-#include "store/sqlite/sqlite_handle.hpp"
+#include "store/offloaded_calls.hpp"
+#include "store/sqlite/sqlite_database.hpp"
 
 namespace sesh::detail {
 namespace {
@@ -23,116 +24,144 @@ CREATE TABLE IF NOT EXISTS sesh_users (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::string_view columns = "id, name, email, password_hash, created_ms, password_changed_ms";
+#define SESH_USER_COLUMNS "id, name, email, password_hash, created_ms, password_changed_ms"
+constexpr std::string_view find_by_name_sql = "SELECT " SESH_USER_COLUMNS " FROM sesh_users WHERE name = ?1";
+constexpr std::string_view find_by_id_sql = "SELECT " SESH_USER_COLUMNS " FROM sesh_users WHERE id = ?1";
+constexpr std::string_view list_sql = "SELECT " SESH_USER_COLUMNS " FROM sesh_users ORDER BY name";
+constexpr std::string_view create_sql =
+    "INSERT INTO sesh_users (" SESH_USER_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+#undef SESH_USER_COLUMNS
+constexpr std::string_view set_password_sql =
+    "UPDATE sesh_users SET password_hash = ?2, password_changed_ms = ?3 WHERE id = ?1";
+constexpr std::string_view erase_sql = "DELETE FROM sesh_users WHERE id = ?1";
+
+std::string text(sqlite3_stmt* s, int i) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i))) : std::string();
+}
+
+user read_user(sqlite3_stmt* s) {
+    user u;
+    u.id = text(s, 0);
+    u.name = text(s, 1);
+    u.email = text(s, 2);
+    u.password_hash = text(s, 3);
+    u.created = from_unix_ms(sqlite3_column_int64(s, 4)).value_or(clock::time_point{});
+    u.password_changed = from_unix_ms(sqlite3_column_int64(s, 5)).value_or(clock::time_point{});
+    return u;
+}
 
 class sqlite_user_store final : public user_store {
 public:
-    explicit sqlite_user_store(sqlite_db db) : db_(std::move(db)) {}
+    explicit sqlite_user_store(std::shared_ptr<sqlite_database> db) : db_(std::move(db)), calls_(db_->workers()) {}
 
-    result<std::optional<user>> find_by_name(std::string_view name) override {
-        return find(std::string("SELECT ").append(columns).append(" FROM sesh_users WHERE name = ?1"), name);
-    }
-    result<std::optional<user>> find_by_id(std::string_view id) override {
-        return find(std::string("SELECT ").append(columns).append(" FROM sesh_users WHERE id = ?1"), id);
-    }
+    result<std::optional<user>> find_by_name(std::string_view name) override { return find(find_by_name_sql, name); }
+    result<std::optional<user>> find_by_id(std::string_view id) override { return find(find_by_id_sql, id); }
 
     result<void> create(const user& u) override {
         if (!user_is_well_formed(u)) return fail(errc::invalid_argument);
-        std::lock_guard lock(mutex_);
-        auto stmt = sqlite_prepare(db_.get(), std::string("INSERT INTO sesh_users (").append(columns).append(
-                                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-        if (!stmt) return fail(stmt.error());
-        sqlite_use q(stmt->get());
-        q.bind(1, u.id);
-        q.bind(2, u.name);
-        q.bind(3, u.email);
-        q.bind(4, u.password_hash);
-        q.bind(5, to_unix_ms(u.created));
-        q.bind(6, to_unix_ms(u.password_changed));
-        const int rc = q.step();
-        if ((rc & 0xff) == SQLITE_CONSTRAINT) return fail(errc::already_exists);  // extended codes are on
-        if (rc != SQLITE_DONE) return fail(sqlite_failure(db_.get(), rc, "create user"));
-        return {};
+        return db_->pool().writer().write([&](sqlite_connection& c) -> result<void> {
+            auto stmt = sqlite_prepare(c.db(), create_sql);
+            if (!stmt) return fail(stmt.error());
+            sqlite_use q(stmt->get());
+            q.bind(1, u.id);
+            q.bind(2, u.name);
+            q.bind(3, u.email);
+            q.bind(4, u.password_hash);
+            q.bind(5, to_unix_ms(u.created));
+            q.bind(6, to_unix_ms(u.password_changed));
+            const int rc = q.step();
+            // A taken name or id; only this statement is undone, not the writer's batch.
+            if ((rc & 0xff) == SQLITE_CONSTRAINT) return fail(errc::already_exists);  // extended codes are on
+            if (rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, "create user"));
+            return {};
+        });
     }
 
     result<void> set_password(std::string_view id, std::string_view hash, clock::time_point changed) override {
-        std::lock_guard lock(mutex_);
-        auto stmt = sqlite_prepare(db_.get(), "UPDATE sesh_users SET password_hash = ?2, password_changed_ms = ?3 WHERE id = ?1");
-        if (!stmt) return fail(stmt.error());
-        sqlite_use q(stmt->get());
-        q.bind(1, id);
-        q.bind(2, hash);
-        q.bind(3, to_unix_ms(changed));
-        if (const int rc = q.step(); rc != SQLITE_DONE) return fail(sqlite_failure(db_.get(), rc, "set password"));
-        if (sqlite3_changes(db_.get()) == 0) return fail(errc::not_found);
-        return {};
+        return db_->pool().writer().write([&](sqlite_connection& c) -> result<void> {
+            auto stmt = sqlite_prepare(c.db(), set_password_sql);
+            if (!stmt) return fail(stmt.error());
+            sqlite_use q(stmt->get());
+            q.bind(1, id);
+            q.bind(2, hash);
+            q.bind(3, to_unix_ms(changed));
+            if (const int rc = q.step(); rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, "set password"));
+            if (sqlite3_changes(c.db()) == 0) return fail(errc::not_found);
+            return {};
+        });
     }
 
     result<void> erase(std::string_view id) override {
-        std::lock_guard lock(mutex_);
-        auto stmt = sqlite_prepare(db_.get(), "DELETE FROM sesh_users WHERE id = ?1");
-        if (!stmt) return fail(stmt.error());
-        sqlite_use q(stmt->get());
-        q.bind(1, id);
-        if (const int rc = q.step(); rc != SQLITE_DONE) return fail(sqlite_failure(db_.get(), rc, "erase user"));
-        return {};
+        return db_->pool().writer().write([&](sqlite_connection& c) -> result<void> {
+            auto stmt = sqlite_prepare(c.db(), erase_sql);
+            if (!stmt) return fail(stmt.error());
+            sqlite_use q(stmt->get());
+            q.bind(1, id);
+            if (const int rc = q.step(); rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, "erase user"));
+            return {};
+        });
     }
 
     result<std::vector<user>> list() override {
-        std::lock_guard lock(mutex_);
-        auto stmt = sqlite_prepare(db_.get(), std::string("SELECT ").append(columns).append(" FROM sesh_users ORDER BY name"));
+        auto c = db_->pool().reader();
+        auto stmt = sqlite_prepare(c->db(), list_sql);
         if (!stmt) return fail(stmt.error());
         sqlite_use q(stmt->get());
         std::vector<user> out;
         for (;;) {
             const int rc = q.step();
             if (rc == SQLITE_DONE) return out;
-            if (rc != SQLITE_ROW) return fail(sqlite_failure(db_.get(), rc, "list users"));
-            out.push_back(read(q.get()));
+            if (rc != SQLITE_ROW) return fail(sqlite_failure(c->db(), rc, "list users"));
+            out.push_back(read_user(q.get()));
         }
     }
 
+    // Awaited calls run on the database's workers, beside the session store's: never on the
+    // caller's I/O thread.
+    void start_find_by_name(std::string name, boost::asio::io_context*, store_callback<std::optional<user>> done) override {
+        calls_.post([this, name = std::move(name), done = std::move(done)] { done(find_by_name(name)); });
+    }
+    void start_find_by_id(std::string id, boost::asio::io_context*, store_callback<std::optional<user>> done) override {
+        calls_.post([this, id = std::move(id), done = std::move(done)] { done(find_by_id(id)); });
+    }
+    void start_create(user u, boost::asio::io_context*, store_callback<void> done) override {
+        calls_.post([this, u = std::move(u), done = std::move(done)] { done(create(u)); });
+    }
+    void start_set_password(std::string id, std::string hash, clock::time_point changed, boost::asio::io_context*,
+                            store_callback<void> done) override {
+        calls_.post([this, id = std::move(id), hash = std::move(hash), changed, done = std::move(done)] {
+            done(set_password(id, hash, changed));
+        });
+    }
+    void start_erase(std::string id, boost::asio::io_context*, store_callback<void> done) override {
+        calls_.post([this, id = std::move(id), done = std::move(done)] { done(erase(id)); });
+    }
+
 private:
-    result<std::optional<user>> find(const std::string& sql, std::string_view key) {
-        std::lock_guard lock(mutex_);
-        auto stmt = sqlite_prepare(db_.get(), sql);
+    result<std::optional<user>> find(std::string_view sql, std::string_view key) {
+        auto c = db_->pool().reader();
+        auto stmt = sqlite_prepare(c->db(), sql);
         if (!stmt) return fail(stmt.error());
         sqlite_use q(stmt->get());
         q.bind(1, key);
         const int rc = q.step();
         if (rc == SQLITE_DONE) return std::nullopt;
-        if (rc != SQLITE_ROW) return fail(sqlite_failure(db_.get(), rc, "find user"));
-        return read(q.get());
+        if (rc != SQLITE_ROW) return fail(sqlite_failure(c->db(), rc, "find user"));
+        return read_user(q.get());
     }
 
-    static std::string text(sqlite3_stmt* s, int i) {
-        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
-        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i))) : std::string();
-    }
-    static user read(sqlite3_stmt* s) {
-        user u;
-        u.id = text(s, 0);
-        u.name = text(s, 1);
-        u.email = text(s, 2);
-        u.password_hash = text(s, 3);
-        u.created = from_unix_ms(sqlite3_column_int64(s, 4)).value_or(clock::time_point{});
-        u.password_changed = from_unix_ms(sqlite3_column_int64(s, 5)).value_or(clock::time_point{});
-        return u;
-    }
-
-    std::mutex mutex_;
-    sqlite_db db_;
+    std::shared_ptr<sqlite_database> db_;
+    offloaded_calls calls_;  // after db_: drained (in its destructor) before the database may close
 };
 
 }  // namespace
 
-result<std::unique_ptr<user_store>> open_sqlite_user_store(const std::string& path, const store_options& options) {
-    auto db = sqlite_open(path);
-    if (!db) return fail(db.error());
-    sqlite3_busy_timeout(db->get(), static_cast<int>(options.timeout.count()));
-    if (auto r = sqlite_exec(db->get(), "PRAGMA journal_mode=WAL", "user store wal"); !r) return fail(r.error());
-    if (auto r = sqlite_exec(db->get(), schema, "user store schema"); !r) return fail(r.error());
-    return std::unique_ptr<user_store>(std::make_unique<sqlite_user_store>(std::move(*db)));
+result<std::unique_ptr<user_store>> make_user_store(const std::shared_ptr<sqlite_database>& db, const store_options&) {
+    auto made = db->pool().writer().write(
+        [](sqlite_connection& c) -> result<void> { return sqlite_exec(c.db(), schema, "creating the user table"); });
+    if (!made) return fail(made.error());
+    return std::unique_ptr<user_store>(std::make_unique<sqlite_user_store>(db));
 }
 
 }  // namespace sesh::detail

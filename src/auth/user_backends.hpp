@@ -1,21 +1,25 @@
-// The constructors of the user store backends, for open_user_store's URL dispatch.
+// The user store over each backend that open_backend (store/backends.hpp) opens: one overload
+// per alternative of detail::backend, so a new scheme is refused at compile time until it has one.
 #pragma once
 
 #include <memory>
-#include <string>
 
 #include <sesh/users.hpp>
 
+#include "store/backends.hpp"
+
 namespace sesh::detail {
 
-/// `memory:`: a map under a mutex; see memory_user_store.cpp.
-[[nodiscard]] std::unique_ptr<user_store> make_memory_user_store();
-/// `sqlite:PATH`: a `sesh_users` table in the session database; see sqlite_user_store.cpp.
-[[nodiscard]] result<std::unique_ptr<user_store>> open_sqlite_user_store(const std::string& path,
-                                                                         const store_options& options);
-/// `redis://HOST:PORT/DB`: see redis_user_store.cpp.
-[[nodiscard]] result<std::unique_ptr<user_store>> open_redis_user_store(const std::string& host, int port, int db,
-                                                                        const store_options& options);
+/// `memory:`: a map under a mutex, its own; see memory_user_store.cpp.
+[[nodiscard]] result<std::unique_ptr<user_store>> make_user_store(const memory_backend& b, const store_options& options);
+/// `sqlite:PATH`: a `sesh_users` table in the file, on the database's pool, writer and workers;
+/// see sqlite_user_store.cpp.
+[[nodiscard]] result<std::unique_ptr<user_store>> make_user_store(const std::shared_ptr<sqlite_database>& db,
+                                                                  const store_options& options);
+/// `redis://HOST:PORT/DB`: keys under `sesh:user:`, on the database's connections; see
+/// redis_user_store.cpp.
+[[nodiscard]] result<std::unique_ptr<user_store>> make_user_store(const std::shared_ptr<redis_database>& db,
+                                                                  const store_options& options);
 
 /// The checks every backend's create makes before writing.
 [[nodiscard]] inline bool user_is_well_formed(const user& u) noexcept {

@@ -2,6 +2,9 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <boost/asio/use_awaitable.hpp>
+
+#include <sesh/async_users.hpp>
 #include <sesh/http/body.hpp>
 #include <sesh/http/middleware.hpp>
 
@@ -99,8 +102,7 @@ void add_account_routes(http::router& r, app& a) {
         session& s = **co_await ctx.session();
         const std::string current(string_field(*body, "currentPassword"));
         const std::string next(string_field(*body, "newPassword"));
-        // The user store has no asynchronous face yet: its calls run off the I/O threads.
-        auto u = co_await http::offload(ctx, [&] { return a.users->find_by_id(s.user_id()); });
+        auto u = co_await async_find_by_id(*a.users, s.user_id(), boost::asio::use_awaitable);
         if (!u) co_return store_down();
         if (!*u) co_return http::json_error(status::unauthorized, "Not authenticated");
         const std::string_view personal[] = {(*u)->name, (*u)->email};
@@ -125,7 +127,7 @@ void add_account_routes(http::router& r, app& a) {
         auto fresh = co_await a.hashing.run(ctx, hashing_gate::kind::sign_in, [&] { return hash_password(next, params); });
         if (!fresh) co_return hashing_busy();
         if (!*fresh) co_return store_down();
-        auto stored = co_await http::offload(ctx, [&] { return a.users->set_password((*u)->id, **fresh, system_clock().now()); });
+        auto stored = co_await async_set_password(*a.users, (*u)->id, **fresh, system_clock().now(), boost::asio::use_awaitable);
         if (!stored) co_return store_down();
         auto ended = co_await a.sessions.async_revoke_others(s);
         if (!ended) co_return store_down();

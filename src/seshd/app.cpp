@@ -7,6 +7,7 @@
 
 #include <boost/url/parse.hpp>
 
+#include <sesh/database.hpp>
 #include <sesh/error.hpp>
 
 namespace sesh::seshd {
@@ -32,11 +33,10 @@ std::optional<std::string> origin_of(std::string_view url) {
 tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     store_options so;
     so.max_sessions = c.max_sessions;
-    auto st = open_store(c.store_url, so);
-    if (!st) return tl::unexpected("cannot open the session store " + c.store_url + ": " + st.error().message());
-    auto users = open_user_store(c.store_url, so);
-    if (!users) return tl::unexpected("cannot open the user store " + c.store_url + ": " + users.error().message());
-    std::shared_ptr<sesh::store> shared_store = std::move(*st);
+    // Sessions and accounts over one set of connections (one SQLite pool and writer, one Redis
+    // pool and one connection per I/O thread).
+    auto db = open_database(c.store_url, so);
+    if (!db) return tl::unexpected("cannot open the store " + c.store_url + ": " + db.error().message());
 
     const bool secure = c.public_url.starts_with("https://");
     auto origin = origin_of(c.public_url);
@@ -52,7 +52,7 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     o.strategy = c.strategy;
     // A store with every strategy: jwt and iron sessions become revocable (logout everywhere,
     // password change) at one store round trip per request.
-    o.store = shared_store;
+    o.store = db->sessions;
     o.secrets = {c.secret};
     o.passwords = password_map{{"1", c.secret}};
     o.idle_timeout = c.idle_timeout;
@@ -79,7 +79,7 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     rate_limit_options new_sessions;
     new_sessions.limit = c.new_sessions_per_minute;
     new_sessions.window = std::chrono::minutes(1);
-    return std::unique_ptr<app>(new app{std::move(c), std::move(shared_store), std::move(*users), std::move(*mgr),
+    return std::unique_ptr<app>(new app{std::move(c), std::move(db->sessions), std::move(db->users), std::move(*mgr),
                                         login_throttle{}, {}, secure, std::move(csrf), std::move(callback),
                                         std::move(*metrics_allow), rate_limiter{new_sessions}, rate_limiter{signups},
                                         hashing_gate{hashing_queue, hashing_threads - 1}});

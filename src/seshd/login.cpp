@@ -1,7 +1,9 @@
 // Signing a request in: throttle, lookup, argon2id off the I/O threads (through the hashing gate),
 // rotation.
+#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <sesh/async_users.hpp>
 #include <sesh/error.hpp>
 #include <sesh/log_escape.hpp>
 
@@ -22,8 +24,7 @@ http::awaitable<login_result> sign_in(http::context& ctx, app& a, std::string_vi
         spdlog::info("login throttled for {} from {}", logged_name, logged_address);
         co_return login_result{login_outcome::throttled, wait};
     }
-    // The user store has no asynchronous face yet: its calls run off the I/O threads.
-    auto found = co_await http::offload(ctx, [&] { return a.users->find_by_name(name); });
+    auto found = co_await async_find_by_name(*a.users, name, boost::asio::use_awaitable);
     if (!found) {
         a.metrics.store_error();
         co_return login_result{login_outcome::unavailable};
@@ -50,7 +51,7 @@ http::awaitable<login_result> sign_in(http::context& ctx, app& a, std::string_vi
         // Skipped when the gate is full: the next sign-in rehashes.
         auto fresh = co_await a.hashing.run(ctx, hashing_gate::kind::sign_in, [&] { return hash_password(password, params); });
         if (fresh && *fresh)
-            (void)co_await http::offload(ctx, [&] { return a.users->set_password(u.id, **fresh, u.password_changed); });
+            (void)co_await async_set_password(*a.users, u.id, **fresh, u.password_changed, boost::asio::use_awaitable);
     }
     a.throttle.record_success(name, address);
     if (!co_await start_user_session(ctx, u)) co_return login_result{login_outcome::unavailable};

@@ -1,6 +1,8 @@
 // Creating an account: the checks, the throttle, the hash, the insert, the first session.
+#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <sesh/async_users.hpp>
 #include <sesh/error.hpp>
 #include <sesh/log_escape.hpp>
 
@@ -48,8 +50,7 @@ http::awaitable<signup_result> sign_up(http::context& ctx, app& a, std::string_v
 
     const auto now = system_clock().now();
     user u{make_user_id(), name, std::string(email), std::move(*hash), now, now};
-    // The user store has no asynchronous face yet: its calls run off the I/O threads.
-    if (auto created = co_await http::offload(ctx, [&] { return a.users->create(u); }); !created) {
+    if (auto created = co_await async_create(*a.users, u, boost::asio::use_awaitable); !created) {
         if (created.error() == errc::already_exists) co_return signup_result{status::conflict, "That username is taken."};
         a.metrics.store_error();
         a.signups.refund(key);

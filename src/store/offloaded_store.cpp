@@ -1,23 +1,21 @@
-// offloaded_store: the asynchronous face of a blocking backend, on the backend's own threads.
+// offloaded_store: the asynchronous face of a blocking backend, on its database's worker threads.
 #include "store/offloaded_store.hpp"
 
-#include <algorithm>
 #include <utility>
-
-#include <boost/asio/post.hpp>
 
 namespace sesh::detail {
 
-offloaded_store::offloaded_store(std::size_t threads) : workers_(std::max<std::size_t>(threads, 1)) {}
+offloaded_store::offloaded_store(std::shared_ptr<boost::asio::thread_pool> workers) noexcept
+    : calls_(std::move(workers)) {}
 
 offloaded_store::~offloaded_store() { drain(); }
 
-// join() without stop(): the workers finish every posted call, so each caller gets its answer.
-void offloaded_store::drain() { workers_.join(); }
+// Every posted call finishes, so each caller gets its answer.
+void offloaded_store::drain() { calls_.drain(); }
 
 template <class F>
 void offloaded_store::offload(F f) {
-    boost::asio::post(workers_, std::move(f));
+    calls_.post(std::move(f));
 }
 
 void offloaded_store::start_get(std::string key, boost::asio::io_context*,

@@ -1,23 +1,25 @@
-// A store whose calls wait on a disk: its asynchronous face runs the blocking calls on the
-// store's own few threads, so an event loop that awaits them never waits itself.
+// A store whose calls wait on a disk: its asynchronous face runs the blocking calls on its
+// database's few worker threads, so an event loop that awaits them never waits itself.
 #pragma once
 
-#include <cstddef>
+#include <memory>
 
 #include <boost/asio/thread_pool.hpp>
 
 #include <sesh/store.hpp>
 
+#include "store/offloaded_calls.hpp"
+
 namespace sesh::detail {
 
 /// Base of a backend with blocking calls and no event loop of its own (SQLite). Every start_*
-/// posts its blocking namesake to `threads` workers; callers awaiting at once share them, so
-/// concurrent reads run in parallel on the backend's readers and concurrent writes meet in its
-/// group commit. Thread-safe.
+/// posts its blocking namesake to the database's workers; callers awaiting at once share them
+/// (with the user store over the same database), so concurrent reads run in parallel on the
+/// backend's readers and concurrent writes meet in its group commit. Thread-safe.
 class offloaded_store : public store {
 public:
-    /// `threads` workers (0 is taken as 1).
-    explicit offloaded_store(std::size_t threads);
+    /// Calls run on `workers` (not null).
+    explicit offloaded_store(std::shared_ptr<boost::asio::thread_pool> workers) noexcept;
     /// The derived destructor must call drain() first: the workers use the derived object.
     ~offloaded_store() override;
 
@@ -40,13 +42,13 @@ public:
                        boost::asio::io_context* loop, store_callback<bool> done) override;
 
 protected:
-    /// Runs every call already started to its end and stops the workers. Idempotent.
+    /// Waits for every call this store started to end. Idempotent.
     void drain();
 
 private:
     template <class F>
     void offload(F f);
-    boost::asio::thread_pool workers_;
+    offloaded_calls calls_;
 };
 
 }  // namespace sesh::detail

@@ -1,55 +1,14 @@
-// open_store: picks a backend from the URL's scheme and hands it the rest.
+// open_store: the session store over the backend a URL names.
 #include <sesh/store.hpp>
-
-#include <charconv>
 
 #include "store/backends.hpp"
 
 namespace sesh {
-namespace {
-
-bool parse_int(std::string_view s, int& out) {
-    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && p == s.data() + s.size();
-}
-
-}  // namespace
-
-namespace detail {
-
-result<redis_address> parse_redis_url(std::string_view rest) {
-    redis_address out;
-    if (auto slash = rest.find('/'); slash != std::string_view::npos) {
-        if (!parse_int(rest.substr(slash + 1), out.db) || out.db < 0) return fail(errc::invalid_argument);
-        rest = rest.substr(0, slash);
-    }
-    if (rest.find('@') != std::string_view::npos) return fail(errc::invalid_argument);
-    if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-        if (!parse_int(rest.substr(colon + 1), out.port) || out.port <= 0 || out.port > 65535)
-            return fail(errc::invalid_argument);
-        rest = rest.substr(0, colon);
-    }
-    if (rest.empty()) return fail(errc::invalid_argument);
-    out.host = rest;
-    return out;
-}
-
-}  // namespace detail
 
 result<std::unique_ptr<store>> open_store(std::string_view url, const store_options& options) {
-    if (url == "memory:" || url == "memory://") return detail::open_memory_store(options);
-    if (url.starts_with("sqlite:")) {
-        std::string_view path = url.substr(7);
-        if (path.starts_with("//")) path.remove_prefix(2);
-        if (path.empty()) return fail(errc::invalid_argument);
-        return detail::open_sqlite_store(std::string(path), options);
-    }
-    if (url.starts_with("redis://")) {
-        auto a = detail::parse_redis_url(url.substr(8));
-        if (!a) return fail(a.error());
-        return detail::open_redis_store(a->host, a->port, a->db, options);
-    }
-    return fail(errc::invalid_argument);
+    auto b = detail::open_backend(url, options);
+    if (!b) return fail(b.error());
+    return std::visit([&](const auto& db) { return detail::make_store(db, options); }, *b);
 }
 
 }  // namespace sesh

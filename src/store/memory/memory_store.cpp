@@ -137,7 +137,7 @@ private:
 
 }  // namespace
 
-result<std::unique_ptr<store>> open_memory_store(const store_options& options) {
+result<std::unique_ptr<store>> make_store(const memory_backend&, const store_options& options) {
     return std::unique_ptr<store>(std::make_unique<memory_store>(options));
 }
 

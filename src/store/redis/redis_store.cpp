@@ -1,123 +1,57 @@
-// The `redis://HOST:PORT/DB` store backend.
+// The `redis://HOST:PORT/DB` session store.
 // Records are hashes with Redis TTLs, plus per-user index sets, the deny list and not-before
-// times (layout in redis_record.hpp); conditional writes run as Lua scripts (redis_scripts.cpp);
-// every call is bounded by options.timeout. The blocking face borrows a connection from a pool
-// that reconnects by itself (redis_pool.cpp); the asynchronous face pipelines on one non-blocking
-// connection per I/O loop (redis_async.cpp, redis_loop_connections.cpp). Each operation is one
-// command and one reading of its reply, shared by both faces.
+// times (layout in redis_record.hpp); conditional writes run as Lua scripts (redis_scripts.cpp).
+// The connections are the database's (redis_database.hpp), shared with the user store. Each
+// operation is one command and one reading of its reply, shared by both faces.
 #include <algorithm>
-#include <atomic>
-#include <functional>
 #include <optional>
-#include <mutex>
-#include <thread>
-
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-
-#include <spdlog/spdlog.h>
 
 #include "store/backends.hpp"
-#include "store/redis/redis_loop_connections.hpp"
-#include "store/redis/redis_pool.hpp"
+#include "store/redis/redis_database.hpp"
 #include "store/redis/redis_record.hpp"
-#include "store/redis/redis_scripts.hpp"
 
 namespace sesh::detail {
 namespace {
 
-using redis::command;
-using redis::reply_ptr;
+using redis::operation;
+using redis::read_integer;
+using redis::read_ok;
 using redis::reply_text;
 using redis::script;
+using redis::unexpected_reply;
 
 // A not-before time must outlive every token issued before it. Browsers keep no cookie longer
 // than 400 days (RFC 6265bis, section 5.6.1, and Chrome), so no such token arrives later.
 constexpr auto not_before_retention = std::chrono::days(400);
 
-// Anything but the expected reply shape: an error reply (OOM, LOADING, READONLY, a script error)
-// or a server speaking something else. The call fails; the connection is fine.
-tl::unexpected<std::error_code> unexpected_reply(std::string_view what, const redisReply& r) {
-    spdlog::warn("sesh redis: {}: unexpected reply (type {}): {}", what, r.type, reply_text(r));
-    return fail(errc::store_unavailable);
-}
-
-// One store operation as both faces run it: a command (or a script's keys and arguments) and the
-// reading of its reply; or, when the arguments settle it, the answer itself with nothing sent.
-template <class T>
-struct operation {
-    command cmd;
-    std::optional<script> lua;                        ///< run cmd as this script's keys and arguments
-    std::function<result<T>(const redisReply&)> read;  ///< the reply to the result
-    std::optional<result<T>> answer;                  ///< set: no round trip needed
-
-    static operation settled(result<T> r) {
-        operation op;
-        op.answer = std::move(r);
-        return op;
-    }
-};
-
-// The reply of a write that answers a status (OK).
-result<void> read_ok(const redisReply& r, std::string_view what) {
-    if (r.type != REDIS_REPLY_STATUS) return unexpected_reply(what, r);
-    return {};
-}
-
-// The reply of a script that answers an integer.
-result<long long> read_integer(const redisReply& r, std::string_view what) {
-    if (r.type != REDIS_REPLY_INTEGER) return unexpected_reply(what, r);
-    return r.integer;
-}
-
 class redis_store final : public store {
 public:
-    redis_store(redis::connection_config cfg, const store_options& options)
+    redis_store(std::shared_ptr<redis_database> db, const store_options& options)
         : clock_(options.clock != nullptr ? *options.clock : system_clock()),
           max_data_bytes_(options.max_data_bytes),
-          timeout_(options.timeout),
-          cfg_(cfg),
-          pool_(std::move(cfg), options.pool_size) {}
-
-    ~redis_store() override {
-        // Each loop's connection of this store is closed (its commands in flight fail) while the
-        // loop is alive; a connection already gone went with its loop.
-        {
-            std::lock_guard lock(loops_mutex_);
-            for (auto& [conn, service] : loops_)
-                if (conn.lock()) service->forget(id_);
-        }
-        if (fallback_thread_.joinable()) {
-            fallback_work_.reset();
-            fallback_thread_.join();
-        }
-    }
-
-    // Opens the first connection now, so a misconfiguration shows in the log at start-up; a
-    // server that is down is not an error (the pool retries on later calls).
-    void warm_up() { (void)pool_.acquire(deadline()); }
+          db_(std::move(db)) {}
 
     // ---- the blocking face -------------------------------------------------------------------
 
-    result<std::optional<session_record>> get(std::string_view key) override { return run_blocking(get_op(key)); }
-    result<void> create(const session_record& r) override { return run_blocking(put_op(r, true)); }
-    result<void> update(const session_record& r) override { return run_blocking(put_op(r, false)); }
+    result<std::optional<session_record>> get(std::string_view key) override { return db_->run_blocking(get_op(key)); }
+    result<void> create(const session_record& r) override { return db_->run_blocking(put_op(r, true)); }
+    result<void> update(const session_record& r) override { return db_->run_blocking(put_op(r, false)); }
     result<bool> touch(std::string_view key, clock::time_point last_seen, clock::time_point idle_expires) override {
-        return run_blocking(touch_op(key, last_seen, idle_expires));
+        return db_->run_blocking(touch_op(key, last_seen, idle_expires));
     }
-    result<void> erase(std::string_view key) override { return run_blocking(erase_op(key)); }
+    result<void> erase(std::string_view key) override { return db_->run_blocking(erase_op(key)); }
     result<std::vector<session_record>> list_user(std::string_view user_id) override {
-        return run_blocking(list_user_op(user_id));
+        return db_->run_blocking(list_user_op(user_id));
     }
     result<std::size_t> erase_user(std::string_view user_id, std::string_view keep) override {
-        return run_blocking(erase_user_op(user_id, keep));
+        return db_->run_blocking(erase_user_op(user_id, keep));
     }
-    result<void> deny(std::string_view jti, clock::time_point until) override { return run_blocking(deny_op(jti, until)); }
+    result<void> deny(std::string_view jti, clock::time_point until) override { return db_->run_blocking(deny_op(jti, until)); }
     result<void> set_not_before(std::string_view user_id, clock::time_point t) override {
-        return run_blocking(not_before_op(user_id, t));
+        return db_->run_blocking(not_before_op(user_id, t));
     }
     result<bool> revoked(std::string_view jti, std::string_view user_id, clock::time_point issued_at) override {
-        return run_blocking(revoked_op(jti, user_id, issued_at));
+        return db_->run_blocking(revoked_op(jti, user_id, issued_at));
     }
 
     // Redis drops expired keys by itself.
@@ -127,40 +61,40 @@ public:
 
     void start_get(std::string key, boost::asio::io_context* loop,
                    store_callback<std::optional<session_record>> done) override {
-        run_async(get_op(key), loop, std::move(done));
+        db_->run_async(get_op(key), loop, std::move(done));
     }
     void start_create(session_record r, boost::asio::io_context* loop, store_callback<void> done) override {
-        run_async(put_op(r, true), loop, std::move(done));
+        db_->run_async(put_op(r, true), loop, std::move(done));
     }
     void start_update(session_record r, boost::asio::io_context* loop, store_callback<void> done) override {
-        run_async(put_op(r, false), loop, std::move(done));
+        db_->run_async(put_op(r, false), loop, std::move(done));
     }
     void start_touch(std::string key, clock::time_point last_seen, clock::time_point idle_expires,
                      boost::asio::io_context* loop, store_callback<bool> done) override {
-        run_async(touch_op(key, last_seen, idle_expires), loop, std::move(done));
+        db_->run_async(touch_op(key, last_seen, idle_expires), loop, std::move(done));
     }
     void start_erase(std::string key, boost::asio::io_context* loop, store_callback<void> done) override {
-        run_async(erase_op(key), loop, std::move(done));
+        db_->run_async(erase_op(key), loop, std::move(done));
     }
     void start_list_user(std::string user_id, boost::asio::io_context* loop,
                          store_callback<std::vector<session_record>> done) override {
-        run_async(list_user_op(user_id), loop, std::move(done));
+        db_->run_async(list_user_op(user_id), loop, std::move(done));
     }
     void start_erase_user(std::string user_id, std::string keep, boost::asio::io_context* loop,
                           store_callback<std::size_t> done) override {
-        run_async(erase_user_op(user_id, keep), loop, std::move(done));
+        db_->run_async(erase_user_op(user_id, keep), loop, std::move(done));
     }
     void start_deny(std::string jti, clock::time_point until, boost::asio::io_context* loop,
                     store_callback<void> done) override {
-        run_async(deny_op(jti, until), loop, std::move(done));
+        db_->run_async(deny_op(jti, until), loop, std::move(done));
     }
     void start_set_not_before(std::string user_id, clock::time_point t, boost::asio::io_context* loop,
                               store_callback<void> done) override {
-        run_async(not_before_op(user_id, t), loop, std::move(done));
+        db_->run_async(not_before_op(user_id, t), loop, std::move(done));
     }
     void start_revoked(std::string jti, std::string user_id, clock::time_point issued_at,
                        boost::asio::io_context* loop, store_callback<bool> done) override {
-        run_async(revoked_op(jti, user_id, issued_at), loop, std::move(done));
+        db_->run_async(revoked_op(jti, user_id, issued_at), loop, std::move(done));
     }
 
 private:
@@ -170,7 +104,7 @@ private:
         operation<std::optional<session_record>> op;
         op.cmd.arg("HMGET").arg(redis::session_prefix, key);
         for (auto f : redis::record_fields) op.cmd.arg(f);
-        op.read = [this, key = std::string(key)](const redisReply& r) -> result<std::optional<session_record>> {
+        op.read = [key = std::string(key), now = clock_.now()](const redisReply& r) -> result<std::optional<session_record>> {
             if (r.type == REDIS_REPLY_ERROR && reply_text(r).starts_with("WRONGTYPE")) {
                 redis::log_corrupt("session record", key);  // not a hash: not something we wrote
                 return std::optional<session_record>();
@@ -183,7 +117,7 @@ private:
                 case redis::decoded::ok: break;
             }
             // Redis's TTL runs on its own clock; the injected one decides.
-            if (rec.expires() <= clock_.now()) return std::optional<session_record>();
+            if (rec.expires() <= now) return std::optional<session_record>();
             return std::optional<session_record>(std::move(rec));
         };
         return op;
@@ -242,11 +176,10 @@ private:
         op.lua = script::list_user;
         op.cmd.arg(1).arg(redis::user_prefix, user_id).arg(user_id);
         for (auto f : redis::record_fields) op.cmd.arg(f);
-        op.read = [this](const redisReply& r) -> result<std::vector<session_record>> {
+        op.read = [now = clock_.now()](const redisReply& r) -> result<std::vector<session_record>> {
             constexpr std::size_t stride = 1 + redis::record_fields.size();
             if (r.type != REDIS_REPLY_ARRAY || r.elements % stride != 0) return unexpected_reply("list_user", r);
             std::vector<session_record> out;
-            const auto now = clock_.now();
             for (std::size_t i = 0; i < r.elements; i += stride) {
                 const redisReply& member = *r.element[i];
                 if (member.type != REDIS_REPLY_STRING) return unexpected_reply("list_user", member);
@@ -304,13 +237,13 @@ private:
         op.cmd.arg("MGET");  // both checks in one command: one round trip on the hot path
         if (!jti.empty()) op.cmd.arg(redis::deny_prefix, jti);
         if (!user_id.empty()) op.cmd.arg(redis::not_before_prefix, user_id);
-        op.read = [this, jti = std::string(jti), user_id = std::string(user_id), issued_at,
+        op.read = [now = clock_.now(), jti = std::string(jti), user_id = std::string(user_id), issued_at,
                    n = op.cmd.size() - 1](const redisReply& r) -> result<bool> {
             if (r.type != REDIS_REPLY_ARRAY || r.elements != n) return unexpected_reply("MGET", r);
             std::size_t i = 0;
             if (!jti.empty()) {
                 const auto until = time_value(*r.element[i++], "deny entry", jti);
-                if (until && clock_.now() < *until) return true;
+                if (until && now < *until) return true;
             }
             if (!user_id.empty()) {
                 const auto not_before = time_value(*r.element[i], "not-before time", user_id);
@@ -319,77 +252,6 @@ private:
             return false;
         };
         return op;
-    }
-
-    // ---- running them ----------------------------------------------------------------------------
-
-    [[nodiscard]] redis::steady::time_point deadline() const { return redis::steady::now() + timeout_; }
-
-    template <class T>
-    result<T> run_blocking(const operation<T>& op) {
-        if (op.answer) return *op.answer;
-        auto reply = op.lua ? eval(*op.lua, op.cmd) : run(op.cmd);
-        if (!reply) return fail(reply.error());
-        return op.read(**reply);
-    }
-
-    template <class T>
-    void run_async(operation<T> op, boost::asio::io_context* loop, store_callback<T> done) {
-        if (op.answer) return done(std::move(*op.answer));
-        auto on_reply = [read = std::move(op.read), done = std::move(done)](result<const redisReply*> r) {
-            if (!r) return done(fail(r.error()));
-            done(read(**r));
-        };
-        auto conn = connection_for(loop);
-        if (op.lua)
-            conn->run_script(static_cast<std::size_t>(*op.lua), std::move(op.cmd), deadline(), std::move(on_reply));
-        else
-            conn->run(std::move(op.cmd), deadline(), std::move(on_reply));
-    }
-
-    // The caller's loop's connection when the caller runs on an io_context (seshd's I/O threads, a
-    // library user's server); otherwise (a future, a thread pool) the store's own loop's.
-    std::shared_ptr<redis::async_connection> connection_for(boost::asio::io_context* loop) {
-        boost::asio::io_context* io = loop != nullptr ? loop : &fallback_loop();
-        auto& service = boost::asio::use_service<redis::loop_connections>(*io);
-        bool created = false;
-        auto conn = service.get(id_, cfg_, *io, created);
-        if (created) {
-            std::lock_guard lock(loops_mutex_);
-            loops_.emplace_back(conn, &service);
-        }
-        return conn;
-    }
-
-    boost::asio::io_context& fallback_loop() {
-        std::call_once(fallback_started_, [this] {
-            fallback_work_.emplace(fallback_.get_executor());
-            fallback_thread_ = std::thread([this] { fallback_.run(); });
-        });
-        return fallback_;
-    }
-
-    result<reply_ptr> run(const command& cmd) {
-        const auto until = deadline();
-        auto conn = pool_.acquire(until);
-        if (!conn) return fail(conn.error());
-        return (*conn)->run(cmd, until);
-    }
-
-    // EVALSHA of a script loaded when the connection was opened; after a SCRIPT FLUSH, EVAL
-    // sends the text once and Redis caches it again.
-    result<reply_ptr> eval(script s, const command& keys_and_args) {
-        const auto until = deadline();
-        auto conn = pool_.acquire(until);
-        if (!conn) return fail(conn.error());
-        const auto i = static_cast<std::size_t>(s);
-        command cmd{"EVALSHA", (*conn)->script_sha(i)};
-        auto reply = (*conn)->run(cmd.append(keys_and_args), until);
-        if (reply && (*reply)->type == REDIS_REPLY_ERROR && reply_text(**reply).starts_with("NOSCRIPT")) {
-            command full{"EVAL", redis::script_texts()[i]};
-            reply = (*conn)->run(full.append(keys_and_args), until);
-        }
-        return reply;
     }
 
     // A time kept as a plain string value; nothing if absent, and nothing plus a log line if
@@ -401,31 +263,15 @@ private:
         return t;
     }
 
-    static inline std::atomic<std::uint64_t> next_id_{1};
-
     const clock& clock_;
     const std::size_t max_data_bytes_;
-    const std::chrono::milliseconds timeout_;
-    const redis::connection_config cfg_;
-    const std::uint64_t id_ = next_id_.fetch_add(1);  ///< this store's key in every loop's loop_connections
-    redis::pool pool_;
-    std::mutex loops_mutex_;
-    std::vector<std::pair<std::weak_ptr<redis::async_connection>, redis::loop_connections*>> loops_;
-    // The loop of callers that have none (futures, thread pools); started on first such call.
-    boost::asio::io_context fallback_{1};
-    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> fallback_work_;
-    std::once_flag fallback_started_;
-    std::thread fallback_thread_;
+    const std::shared_ptr<redis_database> db_;
 };
 
 }  // namespace
 
-result<std::unique_ptr<store>> open_redis_store(const std::string& host, int port, int db, const store_options& options) {
-    if (options.timeout <= std::chrono::milliseconds::zero()) return fail(errc::invalid_argument);
-    redis::connection_config cfg{host, port, db, options.timeout, redis::script_texts()};
-    auto s = std::make_unique<redis_store>(std::move(cfg), options);
-    s->warm_up();
-    return std::unique_ptr<store>(std::move(s));
+result<std::unique_ptr<store>> make_store(const std::shared_ptr<redis_database>& db, const store_options& options) {
+    return std::unique_ptr<store>(std::make_unique<redis_store>(db, options));
 }
 
 }  // namespace sesh::detail

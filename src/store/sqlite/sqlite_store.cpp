@@ -13,7 +13,7 @@
 
 #include "store/backends.hpp"
 #include "store/offloaded_store.hpp"
-#include "store/sqlite/sqlite_pool.hpp"
+#include "store/sqlite/sqlite_database.hpp"
 #include "store/sqlite/sqlite_rows.hpp"
 
 namespace sesh::detail {
@@ -34,17 +34,17 @@ std::int64_t clamp_count(std::size_t n) noexcept {
     return static_cast<std::int64_t>(std::min<std::size_t>(n, std::numeric_limits<std::int64_t>::max()));
 }
 
-// Awaited calls run on as many workers as there are readers (offloaded_store).
+// Awaited calls run on the database's workers (offloaded_store), beside the user store's.
 class sqlite_store final : public offloaded_store {
 public:
-    sqlite_store(std::unique_ptr<sqlite_pool> pool, const store_options& options)
-        : offloaded_store(options.pool_size), clock_(options.clock ? *options.clock : system_clock()), options_(options),
-          pool_(std::move(pool)) {
+    sqlite_store(std::shared_ptr<sqlite_database> db, const store_options& options)
+        : offloaded_store(db->workers()), clock_(options.clock ? *options.clock : system_clock()), options_(options),
+          db_(std::move(db)), pool_(&db_->pool()) {
         if (options_.purge_batch > 0) purger_ = std::jthread([this](std::stop_token stop) { purge_loop(stop); });
     }
 
     ~sqlite_store() override {
-        // Calls in flight end before the pool closes.
+        // Calls in flight end before the pool may close.
         drain();
         // Joined before the pool closes: the purge thread uses the writer.
         purger_.request_stop();
@@ -275,7 +275,9 @@ private:
 
     const sesh::clock& clock_;
     const store_options options_;
-    std::unique_ptr<sqlite_pool> pool_;
+    std::shared_ptr<sqlite_database> db_;
+    sqlite_pool* pool_;  ///< db_'s
+
     // Rows in the sessions table as of the last count, moved by this store's creates; -1 when
     // unknown (at start, after a purge or a failed batch). Written on the writer thread only,
     // but forget_rows() may race it: atomic.
@@ -286,14 +288,11 @@ private:
 
 }  // namespace
 
-result<std::unique_ptr<store>> open_sqlite_store(const std::string& path, const store_options& options) {
+result<std::unique_ptr<store>> make_store(const std::shared_ptr<sqlite_database>& db, const store_options& options) {
     // A zero interval would spin the purge thread on the writer lock.
     if (options.purge_batch > 0 && options.purge_interval <= std::chrono::milliseconds::zero())
         return fail(errc::invalid_argument);
-    // store_options::timeout bounds a call waiting on the file lock another process holds.
-    auto pool = sqlite_pool::open(path, options.pool_size, options.timeout);
-    if (!pool) return fail(pool.error());
-    return std::unique_ptr<store>(std::make_unique<sqlite_store>(std::move(*pool), options));
+    return std::unique_ptr<store>(std::make_unique<sqlite_store>(db, options));
 }
 
 }  // namespace sesh::detail

@@ -1,0 +1,31 @@
+// One URL, both stores: the session store and the user store of a database, opened together over
+// one set of connections (one SQLite pool and writer; one Redis pool and one connection per I/O
+// loop), as a service that keeps sessions and accounts in one place needs them.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include <sesh/result.hpp>
+#include <sesh/store.hpp>
+#include <sesh/users.hpp>
+
+namespace sesh {
+
+/// The stores of one URL. Either may outlive the other: the connections they share close when
+/// both are gone.
+struct database {
+    std::shared_ptr<store> sessions;  ///< the session store (never null)
+    std::shared_ptr<user_store> users;  ///< the accounts, in the same database (never null)
+};
+
+/// Opens the database a URL names and both its stores: `memory:` (each store in process memory),
+/// `sqlite:PATH` (one file, one connection pool: every write of both stores goes through its
+/// group-committing writer; the file is created if missing, its directory must exist),
+/// `redis://HOST:PORT[/DB]` (one connection pool, and one pipelined connection per io_context that
+/// awaits either store). errc::invalid_argument for an unknown scheme, a malformed URL or unusable
+/// options; errc::store_unavailable if the database cannot be opened (a Redis server that is down
+/// is not an error: calls fail until it is up). `options` as for open_store.
+[[nodiscard]] result<database> open_database(std::string_view url, const store_options& options = {});
+
+}  // namespace sesh
