@@ -9,6 +9,7 @@
 #include <sesh/http/middleware.hpp>
 
 #include "seshd/app.hpp"
+#include "seshd/refusals.hpp"
 
 namespace sesh::seshd {
 namespace {
@@ -16,7 +17,6 @@ namespace {
 using boost::json::object;
 using http::status;
 
-http::response store_down() { return http::json_error(status::service_unavailable, "Session store unavailable"); }
 
 // As the guides' JSON routes: application/json only (the CSRF defence, see guide_api.cpp).
 std::optional<object> json_body(http::context& ctx, http::response& refusal) {

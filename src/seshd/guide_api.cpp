@@ -5,6 +5,7 @@
 #include <sesh/http/body.hpp>
 
 #include "seshd/app.hpp"
+#include "seshd/refusals.hpp"
 
 namespace sesh::seshd {
 namespace {
@@ -13,8 +14,6 @@ using boost::json::object;
 using http::status;
 
 http::response message(status s, std::string_view text) { return http::json_response(s, object{{"message", text}}); }
-
-http::response store_down() { return http::json_error(status::service_unavailable, "Session store unavailable"); }
 
 // JSON APIs take only `Content-Type: application/json`: a cross-site HTML form cannot send it
 // without a CORS preflight, which seshd never grants, so these routes need no CSRF token.

@@ -9,6 +9,7 @@
 #include "seshd/app.hpp"
 #include "seshd/callback_url.hpp"
 #include "seshd/page_layout.hpp"
+#include "seshd/refusals.hpp"
 
 namespace sesh::seshd {
 namespace {
@@ -82,7 +83,6 @@ void remember_callback_url(http::context& ctx, const app& a, const std::string& 
     if (auto header = serialize(c)) ctx.add_set_cookie(std::move(*header));
 }
 
-http::response store_down() { return http::json_error(status::service_unavailable, "Session store unavailable"); }
 
 }  // namespace
 

@@ -1,4 +1,4 @@
-// 429 and 503 answers with Retry-After.
+// 429 and 503 answers.
 #include "seshd/refusals.hpp"
 
 #include <algorithm>
@@ -15,6 +15,10 @@ http::response with_retry_after(http::response res, std::chrono::milliseconds wa
 http::response hashing_busy() {
     return with_retry_after(http::json_error(http::status::service_unavailable, "Busy, try again shortly"),
                             std::chrono::seconds(1));
+}
+
+http::response store_down() {
+    return http::json_error(http::status::service_unavailable, "Session store unavailable");
 }
 
 }  // namespace sesh::seshd

@@ -1,4 +1,4 @@
-// Answers for attempts seshd refuses for now: 429 (throttled) and 503 (busy), with Retry-After.
+// Answers for attempts seshd refuses for now: 429 (throttled) and 503 (busy, store down).
 #pragma once
 
 #include <chrono>
@@ -13,5 +13,8 @@ namespace sesh::seshd {
 
 /// 503 `{"error":"Busy, try again shortly"}` with `Retry-After: 1`: the hashing gate is full.
 [[nodiscard]] http::response hashing_busy();
+
+/// 503 `{"error":"Session store unavailable"}`: the store did not answer (it recovers by itself).
+[[nodiscard]] http::response store_down();
 
 }  // namespace sesh::seshd

@@ -22,10 +22,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-// As redis::pool: recovery follows Redis's return within about half a second.
-constexpr steady::duration first_backoff = std::chrono::milliseconds(50);
-constexpr steady::duration max_backoff = std::chrono::milliseconds(400);
-
 // hiredis 0.14 writes with write(2), which raises SIGPIPE on a socket the server has reset; the
 // default action kills the process, and a library must not change the process's disposition.
 // Linux has no SO_NOSIGPIPE and hiredis 0.14 no hook to send(MSG_NOSIGNAL) instead, so SIGPIPE is

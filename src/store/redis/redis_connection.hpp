@@ -81,6 +81,11 @@ private:
     std::vector<std::size_t> ends_;
 };
 
+/// After a failed connect, the pool and the loops' connections wait this long before the next
+/// try, doubling up to max_backoff: recovery follows Redis's return within about half a second.
+inline constexpr steady::duration first_backoff = std::chrono::milliseconds(50);
+inline constexpr steady::duration max_backoff = std::chrono::milliseconds(400);
+
 /// Where and how to connect.
 struct connection_config {
     std::string host;                  ///< host name or address

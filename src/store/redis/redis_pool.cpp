@@ -4,12 +4,6 @@
 #include <algorithm>
 
 namespace sesh::detail::redis {
-namespace {
-
-constexpr steady::duration first_backoff = std::chrono::milliseconds(50);
-constexpr steady::duration max_backoff = std::chrono::milliseconds(400);
-
-}  // namespace
 
 lease::~lease() {
     if (conn_) owner_->give_back(std::move(conn_), epoch_);
