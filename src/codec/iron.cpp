@@ -21,6 +21,7 @@
 #include "codec/iron_passwords.hpp"
 #include "core/buffered_random.hpp"
 #include "core/crypto.hpp"
+#include "core/utf8.hpp"
 
 namespace sesh {
 
@@ -214,16 +215,16 @@ json::value spread(const json::value* v) {
     if (const auto* a = v->if_array()) {
         for (std::size_t i = 0; i < a->size(); ++i) out[std::to_string(i)] = (*a)[i];
     } else if (const auto* s = v->if_string()) {
-        // Boost.JSON validated the UTF-8, so lead bytes say each sequence's length.
+        // Boost.JSON validated the UTF-8, so every character decodes (the max only guards the loop).
+        const std::string_view text = s->subview();
         std::size_t index = 0;
-        for (std::size_t i = 0; i < s->size();) {
-            const auto lead = static_cast<unsigned char>((*s)[i]);
-            const std::size_t n = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+        for (std::size_t i = 0; i < text.size();) {
+            const std::size_t n = std::max<std::size_t>(detail::decode_utf8(text, i).length, 1);
             if (n == 4) {
                 out[std::to_string(index++)] = "\xEF\xBF\xBD";
                 out[std::to_string(index++)] = "\xEF\xBF\xBD";
             } else {
-                out[std::to_string(index++)] = s->subview().substr(i, n);
+                out[std::to_string(index++)] = text.substr(i, n);
             }
             i += n;
         }
