@@ -5,6 +5,7 @@
 #include <sesh/error.hpp>
 
 #include "auth/user_backends.hpp"
+#include "core/unix_ms.hpp"
 #include "store/redis/redis_pool.hpp"
 
 namespace sesh::detail {
@@ -17,13 +18,10 @@ constexpr std::string_view user_prefix = "sesh:user:";
 constexpr std::string_view name_prefix = "sesh:uname:";
 constexpr std::string_view names_key = "sesh:users";
 
-std::int64_t to_ms(clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 clock::time_point from_ms(std::string_view s) {
     std::int64_t ms = 0;
     std::from_chars(s.data(), s.data() + s.size(), ms);
-    return clock::time_point(std::chrono::duration_cast<clock::time_point::duration>(std::chrono::milliseconds(ms)));
+    return from_unix_ms(ms).value_or(clock::time_point{});
 }
 
 class redis_user_store final : public user_store {
@@ -55,8 +53,8 @@ public:
         if ((*claimed)->type == REDIS_REPLY_NIL) return fail(errc::already_exists);
         const command cmds[] = {
             command{"HSET"}.arg(user_prefix, u.id).arg("name").arg(u.name).arg("email").arg(u.email)
-                .arg("hash").arg(u.password_hash).arg("created").arg(to_ms(u.created))
-                .arg("changed").arg(to_ms(u.password_changed)),
+                .arg("hash").arg(u.password_hash).arg("created").arg(to_unix_ms(u.created))
+                .arg("changed").arg(to_unix_ms(u.password_changed)),
             command{"ZADD", names_key, "0", u.name},
         };
         return run_all(cmds);
@@ -66,7 +64,7 @@ public:
         auto exists = run(command{"EXISTS"}.arg(user_prefix, id));
         if (!exists) return fail(exists.error());
         if ((*exists)->integer == 0) return fail(errc::not_found);
-        const command cmds[] = {command{"HSET"}.arg(user_prefix, id).arg("hash").arg(hash).arg("changed").arg(to_ms(changed))};
+        const command cmds[] = {command{"HSET"}.arg(user_prefix, id).arg("hash").arg(hash).arg("changed").arg(to_unix_ms(changed))};
         return run_all(cmds);
     }
 

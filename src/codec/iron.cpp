@@ -21,6 +21,7 @@
 #include "codec/iron_passwords.hpp"
 #include "core/buffered_random.hpp"
 #include "core/crypto.hpp"
+#include "core/unix_ms.hpp"
 #include "core/utf8.hpp"
 
 namespace sesh {
@@ -113,10 +114,6 @@ struct scratch {
 scratch& thread_scratch() {
     thread_local scratch s;
     return s;
-}
-
-std::int64_t now_ms(const sesh::clock& c) noexcept {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(c.now().time_since_epoch()).count();
 }
 
 void append_hex(std::string& out, byte_view in) {
@@ -273,7 +270,7 @@ result<std::string> iron_codec::seal(const json::value& data) const {
     std::array<char, 24> exp_text{};
     std::size_t exp_size = 0;
     if (m.ttl_ms > 0) {
-        const std::int64_t now = now_ms(*m.clock);
+        const std::int64_t now = detail::to_unix_ms(m.clock->now());
         // A clock before 1970 would write "-…", which iron's /^\d+$/ refuses. The upper bound
         // cannot trip with a nanosecond system_clock and ttl <= 10^12 s; it keeps the invariant local.
         if (now < 0 || now > max_safe_integer - m.ttl_ms) return fail(errc::invalid_argument);
@@ -361,7 +358,7 @@ result<json::value> iron_codec::unseal(std::string_view sealed) const {
     base64url_append(s.text, mac_of(key->prf, mac_salt, sealed.substr(0, mac_base_size)));
     if (!detail::constant_time_equal(as_bytes(s.text), as_bytes(mac_text))) return fail(errc::bad_mac);
 
-    if (!exp_text.empty() && exp <= now_ms(*m.clock) - m.skew_ms) return fail(errc::expired);
+    if (!exp_text.empty() && exp <= detail::to_unix_ms(m.clock->now()) - m.skew_ms) return fail(errc::expired);
 
     // The IV and the ciphertext share one buffer: IV first, then the ciphertext.
     s.binary.clear();
