@@ -257,8 +257,7 @@ result<iron_codec> iron_codec::create(iron_options options) {
     p->max_seal_bytes = options.max_seal_bytes;
     p->clock = options.clock ? options.clock : &system_clock();
     // Salts and IVs are public and many: draw them through a buffer (see core/buffered_random.hpp).
-    const bool system = !options.random || options.random == &system_random();
-    p->random = system ? &detail::buffered_system_random() : options.random;
+    p->random = &detail::codec_random(options.random);
     return iron_codec(std::move(p));
 }
 
