@@ -4,18 +4,16 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstring>
-#include <mutex>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/serializer.hpp>
 #include <boost/json/value.hpp>
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "codec/json_exact.hpp"
+#include "core/cipher_pool.hpp"
 
 namespace sesh::detail {
 namespace {
@@ -127,120 +125,6 @@ std::string oct_jwk_thumbprint(byte_view key) {
 
 // ---- keys ----
 
-// OpenSSL rebuilds a cipher context and its key schedule on every EVP_*Init_ex2 that names a
-// cipher and key: about 400 ns, more than the rest of a decode's cryptography. So each key keeps
-// contexts keyed once, one direction each (CBC decryption needs the inverse key schedule), and
-// each call re-initialises one with only its IV. A context is used by one thread at a time; the
-// pool grows to the number of threads using the key at once.
-class jwe_key::cipher {
-public:
-    // A context taken from the pool, returned on destruction (or freed if marked broken).
-    class lease {
-    public:
-        lease(cipher* owner, EVP_CIPHER_CTX* ctx) noexcept : owner_(owner), ctx_(ctx) {}
-        lease(const lease&) = delete;
-        lease& operator=(const lease&) = delete;
-        ~lease() {
-            if (ctx_) owner_->give_back(ctx_);
-        }
-        [[nodiscard]] EVP_CIPHER_CTX* get() const noexcept { return ctx_; }
-        // After an OpenSSL failure the context's state is unknown: do not reuse it.
-        void discard() noexcept {
-            EVP_CIPHER_CTX_free(ctx_);
-            ctx_ = nullptr;
-        }
-
-    private:
-        cipher* owner_;
-        EVP_CIPHER_CTX* ctx_;
-    };
-
-    static std::unique_ptr<cipher> make(jwe_enc enc, byte_view key, bool encrypt) {
-        auto c = std::unique_ptr<cipher>(new cipher(enc, key, encrypt));
-        EVP_CIPHER_CTX* first = c->fresh();
-        if (!first) return nullptr;
-        c->give_back(first);
-        return c;
-    }
-
-    cipher(const cipher&) = delete;
-    cipher& operator=(const cipher&) = delete;
-    ~cipher() {
-        for (auto* ctx : idle_) EVP_CIPHER_CTX_free(ctx);  // OpenSSL wipes the key schedule
-        OPENSSL_cleanse(key_.data(), key_.size());
-    }
-
-    // A keyed context, or a lease of null if OpenSSL cannot make one.
-    [[nodiscard]] lease take() const noexcept {
-        {
-            std::lock_guard lock(mutex_);
-            if (!idle_.empty()) {
-                EVP_CIPHER_CTX* ctx = idle_.back();
-                idle_.pop_back();
-                return {const_cast<cipher*>(this), ctx};
-            }
-        }
-        return {const_cast<cipher*>(this), fresh()};
-    }
-
-    // Starts a new message on a leased context: the IV only, the key stays.
-    [[nodiscard]] bool restart(EVP_CIPHER_CTX* ctx, byte_view iv) const noexcept {
-        return (encrypt_ ? EVP_EncryptInit_ex2(ctx, nullptr, nullptr, iv.data(), nullptr)
-                         : EVP_DecryptInit_ex2(ctx, nullptr, nullptr, iv.data(), nullptr)) == 1;
-    }
-
-private:
-    cipher(jwe_enc enc, byte_view key, bool encrypt) noexcept : algorithm_(evp_cipher(enc)), encrypt_(encrypt) {
-        std::memcpy(key_.data(), key.data(), key_.size());
-    }
-
-    static const EVP_CIPHER* evp_cipher(jwe_enc enc) noexcept {
-        struct deleter {
-            void operator()(EVP_CIPHER* c) const noexcept { EVP_CIPHER_free(c); }
-        };
-        static const std::unique_ptr<EVP_CIPHER, deleter> gcm(EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr));
-        static const std::unique_ptr<EVP_CIPHER, deleter> cbc(EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr));
-        return enc == jwe_enc::a256gcm ? gcm.get() : cbc.get();
-    }
-
-    EVP_CIPHER_CTX* fresh() const noexcept {
-        EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-        if (!ctx || !algorithm_ ||
-            EVP_CipherInit_ex2(ctx, algorithm_, key_.data(), nullptr, encrypt_ ? 1 : 0, nullptr) != 1) {
-            EVP_CIPHER_CTX_free(ctx);
-            return nullptr;
-        }
-        return ctx;
-    }
-
-    void give_back(EVP_CIPHER_CTX* ctx) noexcept {
-        std::lock_guard lock(mutex_);
-        if (idle_.size() < max_idle) {
-            try {
-                idle_.push_back(ctx);
-                return;
-            } catch (...) {
-                // Out of memory: fall through and free it.
-            }
-        }
-        EVP_CIPHER_CTX_free(ctx);
-    }
-
-    static constexpr std::size_t max_idle = 64;
-    const EVP_CIPHER* algorithm_;
-    bool encrypt_;
-    std::array<std::uint8_t, 32> key_{};
-    mutable std::mutex mutex_;
-    mutable std::vector<EVP_CIPHER_CTX*> idle_;
-};
-
-namespace {
-
-// OpenSSL takes int lengths; anything near INT_MAX is far beyond every token bound.
-bool fits_int(std::size_t n) noexcept { return n < (std::size_t{1} << 30); }
-
-}  // namespace
-
 jwe_key::jwe_key(jwe_enc enc, std::string kid) noexcept : enc_(enc), kid_(std::move(kid)) {}
 jwe_key::jwe_key(jwe_key&&) noexcept = default;
 jwe_key& jwe_key::operator=(jwe_key&&) noexcept = default;
@@ -251,8 +135,9 @@ result<jwe_key> jwe_key::make(jwe_enc enc, byte_view key, std::string kid) {
     jwe_key k(enc, std::move(kid));
     // RFC 7518 §5.2.2.1: for A256CBC-HS512 the first half is the MAC key, the second the ENC key.
     const byte_view enc_key = enc == jwe_enc::a256gcm ? key : key.subspan(32);
-    k.encrypt_ = cipher::make(enc, enc_key, true);
-    k.decrypt_ = cipher::make(enc, enc_key, false);
+    const aes256_mode mode = enc == jwe_enc::a256gcm ? aes256_mode::gcm : aes256_mode::cbc;
+    k.encrypt_ = cipher_pool::make(mode, enc_key, true);
+    k.decrypt_ = cipher_pool::make(mode, enc_key, false);
     if (!k.encrypt_ || !k.decrypt_) return fail(errc::crypto_failure);
     if (enc == jwe_enc::a256cbc_hs512) k.mac_.emplace(hash_alg::sha512, key.first(32));
 
@@ -269,11 +154,11 @@ result<jwe_key> jwe_key::make(jwe_enc enc, byte_view key, std::string kid) {
 }
 
 result<void> jwe_key::seal(std::string& plain, byte_view iv, std::string_view aad, std::string& out) const {
-    if (iv.size() != iv_size(enc_) || !fits_int(plain.size() + 16) || !fits_int(aad.size()))
+    if (iv.size() != iv_size(enc_) || !fits_openssl_int(plain.size() + 16) || !fits_openssl_int(aad.size()))
         return fail(errc::invalid_argument);
     auto lease = encrypt_->take();
+    if (!lease.restart(iv)) return fail(errc::crypto_failure);
     EVP_CIPHER_CTX* ctx = lease.get();
-    if (!ctx || !encrypt_->restart(ctx, iv)) return fail(errc::crypto_failure);
     std::array<std::uint8_t, 64> tag;
     int n = 0, m = 0;
     const int len = static_cast<int>(plain.size());
@@ -309,7 +194,7 @@ result<void> jwe_key::seal(std::string& plain, byte_view iv, std::string_view aa
 result<std::size_t> jwe_key::open(byte_view iv, byte_view cipher_text, byte_view tag, std::string_view aad,
                                   std::uint8_t* out) const {
     if (iv.size() != iv_size(enc_) || tag.size() != tag_size(enc_)) return fail(errc::malformed);
-    if (!fits_int(cipher_text.size()) || !fits_int(aad.size())) return fail(errc::too_large);
+    if (!fits_openssl_int(cipher_text.size()) || !fits_openssl_int(aad.size())) return fail(errc::too_large);
     if (enc_ == jwe_enc::a256cbc_hs512) {
         // RFC 7518 §5.2.2.2: verify the tag first, in constant time, and only then decrypt, so bad
         // padding can never be told apart from a bad tag (no padding oracle).
@@ -318,8 +203,8 @@ result<std::size_t> jwe_key::open(byte_view iv, byte_view cipher_text, byte_view
         if (cipher_text.empty() || cipher_text.size() % 16 != 0) return fail(errc::malformed);
     }
     auto lease = decrypt_->take();
+    if (!lease.restart(iv)) return fail(errc::crypto_failure);
     EVP_CIPHER_CTX* ctx = lease.get();
-    if (!ctx || !decrypt_->restart(ctx, iv)) return fail(errc::crypto_failure);
     int n = 0, m = 0;
     const int len = static_cast<int>(cipher_text.size());
     if (enc_ == jwe_enc::a256gcm) {

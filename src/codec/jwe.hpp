@@ -38,10 +38,12 @@ enum class jwe_enc : std::uint8_t { a256gcm, a256cbc_hs512 };
 /// (`sha${byteLength << 3}` in its jwt.ts).
 [[nodiscard]] std::string oct_jwk_thumbprint(byte_view key);
 
+class cipher_pool;
+
 /// A `dir` content-encryption key with everything derived from it computed once: the protected
 /// header it encrypts under (base64url, so it is also the AAD), for A256CBC-HS512 the keyed HMAC
-/// state, and keyed cipher contexts that each call only re-initialises with a new IV. Immutable
-/// in use; share freely between threads.
+/// state, and pools of keyed cipher contexts (core/cipher_pool.hpp) that each call only
+/// re-initialises with a new IV. Immutable in use; share freely between threads.
 class jwe_key {
 public:
     /// `key` must be jwe_key_size(enc) bytes (else errc::invalid_argument); errc::crypto_failure
@@ -70,15 +72,12 @@ public:
     [[nodiscard]] result<std::size_t> open(byte_view iv, byte_view cipher, byte_view tag, std::string_view aad,
                                            std::uint8_t* out) const;
 
-    /// Keyed OpenSSL cipher contexts for one direction, pooled (defined in jwe.cpp).
-    class cipher;
-
 private:
     jwe_key(jwe_enc enc, std::string kid) noexcept;
 
     jwe_enc enc_;
-    std::unique_ptr<cipher> encrypt_;  // GCM: the key; CBC: the ENC key (RFC 7518 §5.2.2.1)
-    std::unique_ptr<cipher> decrypt_;
+    std::unique_ptr<cipher_pool> encrypt_;  // GCM: the key; CBC: the ENC key (RFC 7518 §5.2.2.1)
+    std::unique_ptr<cipher_pool> decrypt_;
     std::optional<hmac> mac_;  // CBC only: HMAC-SHA-512 keyed with the MAC key
     std::string kid_;
     std::string header_b64_;
