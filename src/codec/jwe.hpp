@@ -33,6 +33,18 @@ enum class jwe_enc : std::uint8_t { a256gcm, a256cbc_hs512 };
 /// Key size in bytes: 32 for A256GCM, 64 for A256CBC-HS512.
 [[nodiscard]] constexpr std::size_t jwe_key_size(jwe_enc enc) noexcept { return enc == jwe_enc::a256gcm ? 32 : 64; }
 
+/// IV size in bytes: 12 for A256GCM (RFC 7518 §5.3), 16 for A256CBC-HS512 (§5.2.2.1).
+[[nodiscard]] constexpr std::size_t jwe_iv_size(jwe_enc enc) noexcept { return enc == jwe_enc::a256gcm ? 12 : 16; }
+
+/// Authentication tag size in bytes: 16 for A256GCM (RFC 7518 §5.3), 32 for A256CBC-HS512
+/// (T_LEN, §5.2.5).
+[[nodiscard]] constexpr std::size_t jwe_tag_size(jwe_enc enc) noexcept { return enc == jwe_enc::a256gcm ? 16 : 32; }
+
+/// Nesting bound for claims, both ways: encode refuses deeper claims, decode deeper JSON.
+/// (boost::json's default is 32; sessions may nest a little deeper, and the parser keeps its own
+/// stack, so depth costs memory, not recursion.)
+inline constexpr std::size_t jwt_max_json_depth = 64;
+
 /// RFC 7638 thumbprint of the symmetric JWK {"k":<base64url key>,"kty":"oct"}: base64url of its
 /// SHA-512 for a 64-byte key, of its SHA-256 otherwise. @auth/core puts this in `kid`
 /// (`sha${byteLength << 3}` in its jwt.ts).
@@ -124,7 +136,7 @@ struct jwe_header {
 /// Appends the JSON of `claims` with `iat`, `exp` and `jti` set to the given values, each
 /// replacing a member of the same name. errc::invalid_argument when a claim holds a non-finite
 /// number or nests deeper than 64 levels (counting the claims object), which decode could not
-/// read back; `out` is then unspecified.
+/// read back (jwt_max_json_depth); `out` is then unspecified.
 [[nodiscard]] result<void> append_claims_json(std::string& out, const boost::json::object& claims, std::int64_t iat,
                                               std::int64_t exp, std::string_view jti);
 
