@@ -8,20 +8,18 @@
 
 #include <zxcvbn.h>
 
+#include "core/utf8.hpp"
+
 namespace sesh {
 namespace {
 
 // Length in code points of valid UTF-8, or -1 (invalid, or a NUL inside).
 long utf8_length(std::string_view s) noexcept {
     long n = 0;
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        if (len == 0 || i + len > s.size() || c == 0) return -1;
-        for (std::size_t k = 1; k < len; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return -1;
-        i += len;
-        ++n;
+    for (std::size_t i = 0; i < s.size(); ++n) {
+        const auto c = detail::decode_utf8(s, i);
+        if (c.length == 0 || c.code_point == 0) return -1;
+        i += c.length;
     }
     return n;
 }

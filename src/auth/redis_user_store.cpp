@@ -7,6 +7,7 @@
 #include <sesh/error.hpp>
 
 #include "auth/user_backends.hpp"
+#include "core/unix_ms.hpp"
 #include "store/redis/redis_database.hpp"
 
 namespace sesh::detail {
@@ -60,13 +61,10 @@ redis.call('ZREM', KEYS[2], name)
 return 1
 )lua";
 
-std::int64_t to_ms(clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 clock::time_point from_ms(std::string_view s) {
     std::int64_t ms = 0;
     std::from_chars(s.data(), s.data() + s.size(), ms);
-    return clock::time_point(std::chrono::duration_cast<clock::time_point::duration>(std::chrono::milliseconds(ms)));
+    return from_unix_ms(ms).value_or(clock::time_point{});
 }
 
 // The user `id` from its five hash fields (name, email, hash, created, changed); nothing when the
@@ -106,7 +104,7 @@ operation<void> create_op(const user& u) {
     operation<void> op;
     op.cmd = command{"EVAL", create_lua, "3"};
     op.cmd.arg(name_prefix, u.name).arg(user_prefix, u.id).arg(names_key);
-    op.cmd.arg(u.id).arg(u.name).arg(u.email).arg(u.password_hash).arg(to_ms(u.created)).arg(to_ms(u.password_changed));
+    op.cmd.arg(u.id).arg(u.name).arg(u.email).arg(u.password_hash).arg(to_unix_ms(u.created)).arg(to_unix_ms(u.password_changed));
     op.read = [](const redisReply& r) -> result<void> {
         auto n = read_integer(r, "create user");
         if (!n) return fail(n.error());
@@ -119,7 +117,7 @@ operation<void> create_op(const user& u) {
 operation<void> set_password_op(std::string_view id, std::string_view hash, clock::time_point changed) {
     operation<void> op;
     op.cmd = command{"EVAL", set_password_lua, "1"};
-    op.cmd.arg(user_prefix, id).arg(hash).arg(to_ms(changed));
+    op.cmd.arg(user_prefix, id).arg(hash).arg(to_unix_ms(changed));
     op.read = [](const redisReply& r) -> result<void> {
         auto n = read_integer(r, "set password");
         if (!n) return fail(n.error());

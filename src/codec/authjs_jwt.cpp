@@ -42,7 +42,7 @@ result<authjs_jwt_codec> authjs_jwt_codec::create(authjs_jwt_options options) {
     e.clock = options.clock ? options.clock : &system_clock();
     // The buffered system DRBG: OpenSSL's per-call fork check (a getpid(2)) would otherwise be
     // the largest cost of an encode.
-    e.random = options.random ? options.random : &detail::buffered_system_random();
+    e.random = &detail::codec_random(options.random);
     return authjs_jwt_codec(std::move(p));
 }
 

@@ -21,6 +21,8 @@
 #include "codec/iron_passwords.hpp"
 #include "core/buffered_random.hpp"
 #include "core/crypto.hpp"
+#include "core/unix_ms.hpp"
+#include "core/utf8.hpp"
 
 namespace sesh {
 
@@ -112,10 +114,6 @@ struct scratch {
 scratch& thread_scratch() {
     thread_local scratch s;
     return s;
-}
-
-std::int64_t now_ms(const sesh::clock& c) noexcept {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(c.now().time_since_epoch()).count();
 }
 
 void append_hex(std::string& out, byte_view in) {
@@ -214,16 +212,16 @@ json::value spread(const json::value* v) {
     if (const auto* a = v->if_array()) {
         for (std::size_t i = 0; i < a->size(); ++i) out[std::to_string(i)] = (*a)[i];
     } else if (const auto* s = v->if_string()) {
-        // Boost.JSON validated the UTF-8, so lead bytes say each sequence's length.
+        // Boost.JSON validated the UTF-8, so every character decodes (the max only guards the loop).
+        const std::string_view text = s->subview();
         std::size_t index = 0;
-        for (std::size_t i = 0; i < s->size();) {
-            const auto lead = static_cast<unsigned char>((*s)[i]);
-            const std::size_t n = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+        for (std::size_t i = 0; i < text.size();) {
+            const std::size_t n = std::max<std::size_t>(detail::decode_utf8(text, i).length, 1);
             if (n == 4) {
                 out[std::to_string(index++)] = "\xEF\xBF\xBD";
                 out[std::to_string(index++)] = "\xEF\xBF\xBD";
             } else {
-                out[std::to_string(index++)] = s->subview().substr(i, n);
+                out[std::to_string(index++)] = text.substr(i, n);
             }
             i += n;
         }
@@ -259,8 +257,7 @@ result<iron_codec> iron_codec::create(iron_options options) {
     p->max_seal_bytes = options.max_seal_bytes;
     p->clock = options.clock ? options.clock : &system_clock();
     // Salts and IVs are public and many: draw them through a buffer (see core/buffered_random.hpp).
-    const bool system = !options.random || options.random == &system_random();
-    p->random = system ? &detail::buffered_system_random() : options.random;
+    p->random = &detail::codec_random(options.random);
     return iron_codec(std::move(p));
 }
 
@@ -272,7 +269,7 @@ result<std::string> iron_codec::seal(const json::value& data) const {
     std::array<char, 24> exp_text{};
     std::size_t exp_size = 0;
     if (m.ttl_ms > 0) {
-        const std::int64_t now = now_ms(*m.clock);
+        const std::int64_t now = detail::to_unix_ms(m.clock->now());
         // A clock before 1970 would write "-…", which iron's /^\d+$/ refuses. The upper bound
         // cannot trip with a nanosecond system_clock and ttl <= 10^12 s; it keeps the invariant local.
         if (now < 0 || now > max_safe_integer - m.ttl_ms) return fail(errc::invalid_argument);
@@ -360,7 +357,7 @@ result<json::value> iron_codec::unseal(std::string_view sealed) const {
     base64url_append(s.text, mac_of(key->prf, mac_salt, sealed.substr(0, mac_base_size)));
     if (!detail::constant_time_equal(as_bytes(s.text), as_bytes(mac_text))) return fail(errc::bad_mac);
 
-    if (!exp_text.empty() && exp <= now_ms(*m.clock) - m.skew_ms) return fail(errc::expired);
+    if (!exp_text.empty() && exp <= detail::to_unix_ms(m.clock->now()) - m.skew_ms) return fail(errc::expired);
 
     // The IV and the ciphertext share one buffer: IV first, then the ciphertext.
     s.binary.clear();

@@ -5,6 +5,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "core/utf8.hpp"
+
 namespace sesh {
 
 result<password_map> parse_password_map(std::string_view text) {
@@ -52,26 +54,11 @@ bool is_iron_password_id(std::string_view id) noexcept {
 
 std::size_t utf16_length(std::string_view utf8) noexcept {
     std::size_t units = 0;
-    const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
-    const auto* end = p + utf8.size();
-    while (p < end) {
-        const unsigned b = *p;
-        std::size_t n;
-        std::uint32_t cp;
-        if (b < 0x80) { n = 1; cp = b; }
-        else if ((b & 0xE0) == 0xC0) { n = 2; cp = b & 0x1F; }
-        else if ((b & 0xF0) == 0xE0) { n = 3; cp = b & 0x0F; }
-        else if ((b & 0xF8) == 0xF0) { n = 4; cp = b & 0x07; }
-        else return std::string_view::npos;
-        if (static_cast<std::size_t>(end - p) < n) return std::string_view::npos;
-        for (std::size_t i = 1; i < n; ++i) {
-            if ((p[i] & 0xC0) != 0x80) return std::string_view::npos;
-            cp = (cp << 6) | (p[i] & 0x3F);
-        }
-        constexpr std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (cp < smallest[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::string_view::npos;
-        units += cp >= 0x10000 ? 2 : 1;
-        p += n;
+    for (std::size_t i = 0; i < utf8.size();) {
+        const auto c = decode_utf8(utf8, i);
+        if (c.length == 0) return std::string_view::npos;
+        units += c.code_point >= 0x10000 ? 2 : 1;  // astral characters are surrogate pairs in UTF-16
+        i += c.length;
     }
     return units;
 }

@@ -33,15 +33,29 @@ enum class jwe_enc : std::uint8_t { a256gcm, a256cbc_hs512 };
 /// Key size in bytes: 32 for A256GCM, 64 for A256CBC-HS512.
 [[nodiscard]] constexpr std::size_t jwe_key_size(jwe_enc enc) noexcept { return enc == jwe_enc::a256gcm ? 32 : 64; }
 
+/// IV size in bytes: 12 for A256GCM (RFC 7518 §5.3), 16 for A256CBC-HS512 (§5.2.2.1).
+[[nodiscard]] constexpr std::size_t jwe_iv_size(jwe_enc enc) noexcept { return enc == jwe_enc::a256gcm ? 12 : 16; }
+
+/// Authentication tag size in bytes: 16 for A256GCM (RFC 7518 §5.3), 32 for A256CBC-HS512
+/// (T_LEN, §5.2.5).
+[[nodiscard]] constexpr std::size_t jwe_tag_size(jwe_enc enc) noexcept { return enc == jwe_enc::a256gcm ? 16 : 32; }
+
+/// Nesting bound for claims, both ways: encode refuses deeper claims, decode deeper JSON.
+/// (boost::json's default is 32; sessions may nest a little deeper, and the parser keeps its own
+/// stack, so depth costs memory, not recursion.)
+inline constexpr std::size_t jwt_max_json_depth = 64;
+
 /// RFC 7638 thumbprint of the symmetric JWK {"k":<base64url key>,"kty":"oct"}: base64url of its
 /// SHA-512 for a 64-byte key, of its SHA-256 otherwise. @auth/core puts this in `kid`
 /// (`sha${byteLength << 3}` in its jwt.ts).
 [[nodiscard]] std::string oct_jwk_thumbprint(byte_view key);
 
+class cipher_pool;
+
 /// A `dir` content-encryption key with everything derived from it computed once: the protected
 /// header it encrypts under (base64url, so it is also the AAD), for A256CBC-HS512 the keyed HMAC
-/// state, and keyed cipher contexts that each call only re-initialises with a new IV. Immutable
-/// in use; share freely between threads.
+/// state, and pools of keyed cipher contexts (core/cipher_pool.hpp) that each call only
+/// re-initialises with a new IV. Immutable in use; share freely between threads.
 class jwe_key {
 public:
     /// `key` must be jwe_key_size(enc) bytes (else errc::invalid_argument); errc::crypto_failure
@@ -70,15 +84,12 @@ public:
     [[nodiscard]] result<std::size_t> open(byte_view iv, byte_view cipher, byte_view tag, std::string_view aad,
                                            std::uint8_t* out) const;
 
-    /// Keyed OpenSSL cipher contexts for one direction, pooled (defined in jwe.cpp).
-    class cipher;
-
 private:
     jwe_key(jwe_enc enc, std::string kid) noexcept;
 
     jwe_enc enc_;
-    std::unique_ptr<cipher> encrypt_;  // GCM: the key; CBC: the ENC key (RFC 7518 §5.2.2.1)
-    std::unique_ptr<cipher> decrypt_;
+    std::unique_ptr<cipher_pool> encrypt_;  // GCM: the key; CBC: the ENC key (RFC 7518 §5.2.2.1)
+    std::unique_ptr<cipher_pool> decrypt_;
     std::optional<hmac> mac_;  // CBC only: HMAC-SHA-512 keyed with the MAC key
     std::string kid_;
     std::string header_b64_;
@@ -125,7 +136,7 @@ struct jwe_header {
 /// Appends the JSON of `claims` with `iat`, `exp` and `jti` set to the given values, each
 /// replacing a member of the same name. errc::invalid_argument when a claim holds a non-finite
 /// number or nests deeper than 64 levels (counting the claims object), which decode could not
-/// read back; `out` is then unspecified.
+/// read back (jwt_max_json_depth); `out` is then unspecified.
 [[nodiscard]] result<void> append_claims_json(std::string& out, const boost::json::object& claims, std::int64_t iat,
                                               std::int64_t exp, std::string_view jti);
 

@@ -52,7 +52,7 @@ result<nextauth_jwt_codec> nextauth_jwt_codec::create(nextauth_jwt_options optio
     e.clock = options.clock ? options.clock : &system_clock();
     // The buffered system DRBG: OpenSSL's per-call fork check (a getpid(2)) would otherwise be
     // the largest cost of an encode.
-    e.random = options.random ? options.random : &detail::buffered_system_random();
+    e.random = &detail::codec_random(options.random);
     return nextauth_jwt_codec(std::move(p));
 }
 

@@ -1,10 +1,13 @@
-// AES-256-GCM and AES-256-CBC over OpenSSL EVP. The cipher is fetched once per process and each
-// thread reuses one EVP_CIPHER_CTX, so a call costs the key schedule and the data, no allocation.
+// AES-256-GCM and AES-256-CBC over OpenSSL EVP for keys used once (iron derives one per seal).
+// Each thread reuses one unkeyed EVP_CIPHER_CTX, so a call costs the key schedule and the data, no
+// allocation; keys used many times take a cipher_pool instead (core/cipher_pool.hpp).
 #include "core/crypto.hpp"
 
 #include <memory>
 
 #include <openssl/evp.h>
+
+#include "core/cipher_pool.hpp"
 
 namespace sesh::detail {
 namespace {
@@ -12,20 +15,6 @@ namespace {
 struct cipher_ctx_deleter {
     void operator()(EVP_CIPHER_CTX* c) const noexcept { EVP_CIPHER_CTX_free(c); }
 };
-struct cipher_deleter {
-    void operator()(EVP_CIPHER* c) const noexcept { EVP_CIPHER_free(c); }
-};
-using cipher_ptr = std::unique_ptr<EVP_CIPHER, cipher_deleter>;
-
-const EVP_CIPHER* gcm() noexcept {
-    static const cipher_ptr c(EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr));
-    return c.get();
-}
-
-const EVP_CIPHER* cbc() noexcept {
-    static const cipher_ptr c(EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr));
-    return c.get();
-}
 
 // One context per thread, reset by each Init call.
 EVP_CIPHER_CTX* thread_ctx() noexcept {
@@ -37,16 +26,14 @@ bool sizes_ok(byte_view key, byte_view iv, std::size_t iv_len) noexcept {
     return key.size() == 32 && iv.size() == iv_len;
 }
 
-// OpenSSL takes int lengths; anything near INT_MAX is far beyond every bound sesh sets.
-bool fits_int(std::size_t n) noexcept { return n < (std::size_t{1} << 30); }
-
 }  // namespace
 
 result<void> aes256_gcm_encrypt(byte_view key, byte_view iv, byte_view aad, byte_view plain, std::uint8_t* out,
                                 std::uint8_t* tag) noexcept {
-    if (!sizes_ok(key, iv, 12) || !fits_int(plain.size()) || !fits_int(aad.size())) return fail(errc::invalid_argument);
+    if (!sizes_ok(key, iv, 12) || !fits_openssl_int(plain.size()) || !fits_openssl_int(aad.size()))
+        return fail(errc::invalid_argument);
     EVP_CIPHER_CTX* ctx = thread_ctx();
-    const EVP_CIPHER* c = gcm();
+    const EVP_CIPHER* c = aes256_cipher(aes256_mode::gcm);
     int n = 0;
     if (!ctx || !c || EVP_EncryptInit_ex2(ctx, c, key.data(), iv.data(), nullptr) != 1 ||
         EVP_EncryptUpdate(ctx, nullptr, &n, aad.data(), static_cast<int>(aad.size())) != 1 ||
@@ -58,10 +45,10 @@ result<void> aes256_gcm_encrypt(byte_view key, byte_view iv, byte_view aad, byte
 
 result<void> aes256_gcm_decrypt(byte_view key, byte_view iv, byte_view aad, byte_view cipher, byte_view tag,
                                 std::uint8_t* out) noexcept {
-    if (!sizes_ok(key, iv, 12) || tag.size() != 16 || !fits_int(cipher.size()) || !fits_int(aad.size()))
+    if (!sizes_ok(key, iv, 12) || tag.size() != 16 || !fits_openssl_int(cipher.size()) || !fits_openssl_int(aad.size()))
         return fail(errc::invalid_argument);
     EVP_CIPHER_CTX* ctx = thread_ctx();
-    const EVP_CIPHER* c = gcm();
+    const EVP_CIPHER* c = aes256_cipher(aes256_mode::gcm);
     int n = 0;
     if (!ctx || !c || EVP_DecryptInit_ex2(ctx, c, key.data(), iv.data(), nullptr) != 1 ||
         EVP_DecryptUpdate(ctx, nullptr, &n, aad.data(), static_cast<int>(aad.size())) != 1 ||
@@ -73,9 +60,9 @@ result<void> aes256_gcm_decrypt(byte_view key, byte_view iv, byte_view aad, byte
 }
 
 result<std::size_t> aes256_cbc_encrypt(byte_view key, byte_view iv, byte_view plain, std::uint8_t* out) noexcept {
-    if (!sizes_ok(key, iv, 16) || !fits_int(plain.size())) return fail(errc::invalid_argument);
+    if (!sizes_ok(key, iv, 16) || !fits_openssl_int(plain.size())) return fail(errc::invalid_argument);
     EVP_CIPHER_CTX* ctx = thread_ctx();
-    const EVP_CIPHER* c = cbc();
+    const EVP_CIPHER* c = aes256_cipher(aes256_mode::cbc);
     int n = 0, m = 0;
     if (!ctx || !c || EVP_EncryptInit_ex2(ctx, c, key.data(), iv.data(), nullptr) != 1 ||
         EVP_EncryptUpdate(ctx, out, &n, plain.data(), static_cast<int>(plain.size())) != 1 ||
@@ -85,10 +72,10 @@ result<std::size_t> aes256_cbc_encrypt(byte_view key, byte_view iv, byte_view pl
 }
 
 result<std::size_t> aes256_cbc_decrypt(byte_view key, byte_view iv, byte_view cipher, std::uint8_t* out) noexcept {
-    if (!sizes_ok(key, iv, 16) || !fits_int(cipher.size())) return fail(errc::invalid_argument);
+    if (!sizes_ok(key, iv, 16) || !fits_openssl_int(cipher.size())) return fail(errc::invalid_argument);
     if (cipher.empty() || cipher.size() % 16 != 0) return fail(errc::malformed);
     EVP_CIPHER_CTX* ctx = thread_ctx();
-    const EVP_CIPHER* c = cbc();
+    const EVP_CIPHER* c = aes256_cipher(aes256_mode::cbc);
     int n = 0, m = 0;
     if (!ctx || !c || EVP_DecryptInit_ex2(ctx, c, key.data(), iv.data(), nullptr) != 1 ||
         EVP_DecryptUpdate(ctx, out, &n, cipher.data(), static_cast<int>(cipher.size())) != 1)

@@ -48,9 +48,9 @@ private:
 
 }  // namespace
 
-random_source& buffered_system_random() noexcept {
-    static buffered_random instance;
-    return instance;
+random_source& codec_random(random_source* chosen) noexcept {
+    static buffered_random buffered;
+    return !chosen || chosen == &system_random() ? buffered : *chosen;
 }
 
 }  // namespace sesh::detail

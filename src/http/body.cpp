@@ -8,6 +8,8 @@
 
 #include <sesh/error.hpp>
 
+#include "core/utf8.hpp"
+
 namespace sesh::http {
 namespace {
 
@@ -16,18 +18,6 @@ int hex_value(char c) noexcept {
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
-}
-
-bool valid_utf8(std::string_view s) noexcept {
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        if (len == 0 || i + len > s.size()) return false;
-        for (std::size_t k = 1; k < len; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-        i += len;
-    }
-    return true;
 }
 
 std::optional<std::string> decode_component(std::string_view s) {
@@ -46,7 +36,7 @@ std::optional<std::string> decode_component(std::string_view s) {
             out += s[i];
         }
     }
-    if (!valid_utf8(out)) return std::nullopt;
+    if (!detail::valid_utf8(out)) return std::nullopt;
     return out;
 }
 

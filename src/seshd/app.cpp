@@ -10,6 +10,8 @@
 #include <sesh/database.hpp>
 #include <sesh/error.hpp>
 
+#include "core/unix_ms.hpp"
+
 namespace sesh::seshd {
 namespace {
 
@@ -86,8 +88,7 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
 }
 
 std::string iso8601_ms(clock::time_point t) {
-    using namespace std::chrono;
-    const auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
+    const auto ms = detail::to_unix_ms(t);
     const std::time_t secs = static_cast<std::time_t>(ms / 1000);
     std::tm tm{};
     gmtime_r(&secs, &tm);

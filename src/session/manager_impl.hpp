@@ -14,6 +14,8 @@
 #include <sesh/nextauth_jwt.hpp>
 #include <sesh/session_manager.hpp>
 
+#include "core/unix_ms.hpp"
+
 namespace sesh {
 
 /// Everything create() derives once, so load and save only read it. Immutable; shared by copies
@@ -131,19 +133,10 @@ struct session_ops {
     return user_id.empty() ? std::min(m.update_age, m.anonymous_idle_timeout / 2) : m.update_age;
 }
 
-/// Milliseconds since the Unix epoch (the unit of iron's expiry and of sesh's own claims).
-[[nodiscard]] inline std::int64_t unix_ms(clock::time_point t) noexcept {
-    return std::chrono::floor<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-/// The latest millisecond count a token may carry: the end of year 9999, far inside what a
-/// nanosecond time_point holds, so no claim can overflow it.
+/// The latest millisecond count a token may carry: the end of year 9999, so no claim overflows
+/// the arithmetic on counts (seconds times 1000). It is past what a nanosecond time_point holds
+/// (2262): from_unix_ms refuses such counts.
 inline constexpr std::int64_t max_unix_ms = 253'402'300'799'999;
-
-/// The time_point of a millisecond count in [0, max_unix_ms].
-[[nodiscard]] inline clock::time_point from_unix_ms(std::int64_t ms) noexcept {
-    return clock::time_point(std::chrono::milliseconds(ms));
-}
 
 }  // namespace detail
 }  // namespace sesh

@@ -154,14 +154,22 @@ typename Io::template task<result<void>> session_ops::load_stateless(const impl&
         s.stale_cookie_ = true;
         co_return result<void>{};
     }
-    const auto now = m.clock->now();
+    // A time the clock cannot hold (past 2262) makes the token unusable: the arithmetic below
+    // would overflow. That includes max_unix_ms, the reading of a token without `exp` or of a
+    // seal without expiry, which were refused before as well (the overflow made them look expired).
     const auto token_expires = from_unix_ms(f.expires_ms);
-    clock::time_point issued{}, created{}, absolute = token_expires, expires = token_expires;
+    const auto issued_at = from_unix_ms(f.issued_ms), created_at = from_unix_ms(f.created_ms);
+    if (!token_expires || (f.issued_ms >= 0 && (!issued_at || !created_at))) {
+        s.stale_cookie_ = true;
+        co_return result<void>{};
+    }
+    const auto now = m.clock->now();
+    clock::time_point issued{}, created{}, absolute = *token_expires, expires = *token_expires;
     if (f.issued_ms >= 0) {
-        issued = from_unix_ms(f.issued_ms);
-        created = from_unix_ms(f.created_ms);
+        issued = *issued_at;
+        created = *created_at;
         absolute = created + m.absolute_timeout;
-        expires = std::min({token_expires, issued + idle_timeout_for(m, f.user_id), absolute});
+        expires = std::min({*token_expires, issued + idle_timeout_for(m, f.user_id), absolute});
     }
     // The codecs enforce the token's own expiry; the server's idle and absolute limits are ours.
     if (now >= expires) {
@@ -186,7 +194,7 @@ typename Io::template task<result<void>> session_ops::load_stateless(const impl&
     s.created_ = created;
     s.last_seen_ = issued;
     s.absolute_expires_ = absolute;
-    s.token_expires_ = token_expires;
+    s.token_expires_ = *token_expires;
     s.expires_ = expires;
     s.has_metadata_ = f.has_metadata;
     // A seal iron-session made carries no jti and no user: re-issue it with sesh's metadata so

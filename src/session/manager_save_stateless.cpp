@@ -44,8 +44,8 @@ result<issued> issue_jwt(const session_manager::impl& m, const json::object& dat
     json::object claims(data);
     if (!user_id.empty()) claims["sub"] = user_id;
     claims["sesh_sid"] = sid;
-    claims["sesh_iat_ms"] = unix_ms(now);
-    claims["sesh_created_ms"] = unix_ms(created);
+    claims["sesh_iat_ms"] = to_unix_ms(now);
+    claims["sesh_created_ms"] = to_unix_ms(created);
     auto token = m.jwt->encode(claims);
     if (!token) return fail(token.error());
     issued out;
@@ -66,8 +66,8 @@ result<issued> issue_iron(const session_manager::impl& m, const json::object& da
     if (out.has_metadata) {
         json::object meta;
         if (!sid.empty()) meta["sid"] = sid;
-        meta["iat_ms"] = unix_ms(now);
-        meta["created_ms"] = unix_ms(created);
+        meta["iat_ms"] = to_unix_ms(now);
+        meta["created_ms"] = to_unix_ms(created);
         if (!user_id.empty()) meta["uid"] = user_id;
         with_meta = data;
         with_meta["_sesh"] = std::move(meta);
@@ -76,7 +76,7 @@ result<issued> issue_iron(const session_manager::impl& m, const json::object& da
     auto token = m.iron->seal(*sealed);
     if (!token) return fail(token.error());
     out.token = std::move(*token);
-    out.expires = from_unix_ms(unix_ms(now)) + m.max_age;
+    out.expires = std::chrono::floor<std::chrono::milliseconds>(now) + m.max_age;
     return out;
 }
 

@@ -56,7 +56,7 @@ public:
 
     result<bool> touch(std::string_view key, clock::time_point last_seen, clock::time_point idle_expires) override {
         const memory_key k(key);
-        return shard_for(k).touch(k, to_ms(last_seen), to_ms(idle_expires), now());
+        return shard_for(k).touch(k, to_unix_ms(last_seen), to_unix_ms(idle_expires), now());
     }
 
     result<void> erase(std::string_view key) override {
@@ -87,17 +87,17 @@ public:
     }
 
     result<void> deny(std::string_view jti, clock::time_point until) override {
-        revocations_.deny(jti, to_ms(until), now());
+        revocations_.deny(jti, to_unix_ms(until), now());
         return {};
     }
 
     result<void> set_not_before(std::string_view user_id, clock::time_point t) override {
-        revocations_.set_not_before(user_id, to_ms(t));
+        revocations_.set_not_before(user_id, to_unix_ms(t));
         return {};
     }
 
     result<bool> revoked(std::string_view jti, std::string_view user_id, clock::time_point issued_at) override {
-        return revocations_.revoked(jti, user_id, to_ms(issued_at), now());
+        return revocations_.revoked(jti, user_id, to_unix_ms(issued_at), now());
     }
 
     result<std::size_t> purge_expired(std::size_t max) override {
@@ -112,7 +112,7 @@ public:
     }
 
 private:
-    [[nodiscard]] std::int64_t now() const noexcept { return to_ms(clock_.now()); }
+    [[nodiscard]] std::int64_t now() const noexcept { return to_unix_ms(clock_.now()); }
     [[nodiscard]] session_shard& shard_for(const memory_key& k) noexcept { return *shards_[k.hash % shard_count]; }
 
     // Takes one place under max_sessions for a create; when none is left, expired sessions are

@@ -88,14 +88,6 @@ memory_key::memory_key(std::string_view t) noexcept : text(t) {
     }
 }
 
-std::int64_t to_ms(clock::time_point t) noexcept {
-    return std::chrono::floor<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-clock::time_point from_ms(std::int64_t ms) noexcept {
-    return clock::time_point(std::chrono::milliseconds(ms));
-}
-
 std::size_t packed_record::size_for(const session_record& r, const memory_key& key) noexcept {
     return sizeof(packed_record) + key_size(key) + string_size(r.user_id) + string_size(r.address) +
            string_size(r.user_agent) + string_size(r.data);
@@ -115,10 +107,10 @@ void packed_record::destroy(packed_record* p) noexcept {
 }
 
 void packed_record::overwrite(const session_record& r, const memory_key& key) noexcept {
-    created = to_ms(r.created);
-    last_seen = to_ms(r.last_seen);
-    idle_expires = to_ms(r.idle_expires);
-    absolute_expires = to_ms(r.absolute_expires);
+    created = to_unix_ms(r.created);
+    last_seen = to_unix_ms(r.last_seen);
+    idle_expires = to_unix_ms(r.idle_expires);
+    absolute_expires = to_unix_ms(r.absolute_expires);
     compact_key_ = key.compact;
     char* out = tail();
     if (key.compact) {
@@ -199,10 +191,10 @@ session_record packed_record::unpack(std::string_view key_text) const {
     r.address.assign(s[1]);
     r.user_agent.assign(s[2]);
     r.data.assign(s[3]);
-    r.created = from_ms(created);
-    r.last_seen = from_ms(last_seen);
-    r.idle_expires = from_ms(idle_expires);
-    r.absolute_expires = from_ms(absolute_expires);
+    r.created = from_unix_ms(created).value_or(clock::time_point::max());
+    r.last_seen = from_unix_ms(last_seen).value_or(clock::time_point::max());
+    r.idle_expires = from_unix_ms(idle_expires).value_or(clock::time_point::max());
+    r.absolute_expires = from_unix_ms(absolute_expires).value_or(clock::time_point::max());
     return r;
 }
 

@@ -8,6 +8,8 @@
 
 #include <sesh/store.hpp>
 
+#include "core/unix_ms.hpp"
+
 namespace sesh::detail {
 
 /// A key as the memory store compares and hashes it. A 64-character lower-case hex key (the
@@ -23,12 +25,6 @@ struct memory_key {
     std::string_view text;               ///< the key as given (always set)
     std::uint64_t hash = 0;              ///< shard and table hash
 };
-
-/// Milliseconds since the epoch, rounded down: the precision the memory store keeps.
-[[nodiscard]] std::int64_t to_ms(clock::time_point t) noexcept;
-
-/// Inverse of to_ms.
-[[nodiscard]] clock::time_point from_ms(std::int64_t ms) noexcept;
 
 /// One stored session. The fixed fields below are followed in the same allocation by the key
 /// (32 raw bytes when compact, else a varint length and the text), then user id, address, user

@@ -20,7 +20,7 @@ namespace sesh::detail {
 
 /// A slice of the memory store's sessions, chosen by key hash. Every method takes the shard's
 /// mutex once and holds no other lock, so shards can never deadlock with each other. Times are
-/// ms since the epoch (to_ms); `now` is the caller's reading of the store's clock. A record is
+/// ms since the epoch (to_unix_ms); `now` is the caller's reading of the store's clock. A record is
 /// live while now < expires_ms(). Thread-safe; cache-line aligned so neighbouring shards' mutexes
 /// do not share a line.
 class alignas(64) session_shard {

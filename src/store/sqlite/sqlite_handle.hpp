@@ -14,6 +14,8 @@
 #include <sesh/clock.hpp>
 #include <sesh/result.hpp>
 
+#include "core/unix_ms.hpp"
+
 namespace sesh::detail {
 
 /// Closes a connection. close_v2 so a connection with a statement still alive is closed once the
@@ -79,20 +81,5 @@ public:
 private:
     sqlite3_stmt* stmt_;
 };
-
-/// A time as stored: Unix milliseconds, rounded down (so a stored expiry is never later than the
-/// real one).
-[[nodiscard]] inline std::int64_t to_unix_ms(clock::time_point t) noexcept {
-    return std::chrono::floor<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-/// A stored time back as a time_point, or nothing when it is out of the time_point's range
-/// (only a corrupt row holds such a value; converting it would overflow).
-[[nodiscard]] inline std::optional<clock::time_point> from_unix_ms(std::int64_t ms) noexcept {
-    using namespace std::chrono;
-    constexpr auto limit = duration_cast<milliseconds>(clock::time_point::duration::max()).count() - 1;
-    if (ms > limit || ms < -limit) return std::nullopt;
-    return clock::time_point(duration_cast<clock::time_point::duration>(milliseconds(ms)));
-}
 
 }  // namespace sesh::detail
