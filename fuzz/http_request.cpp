@@ -38,13 +38,13 @@ std::string set_cookie_value(const http::response& res, std::string_view name) {
 
 http::response run(fixture& f, http::request& req) {
     http::response out;
-    boost::asio::co_spawn(f.state->ioc, http::detail::respond(*f.state, req, "127.0.0.1"),
+    boost::asio::co_spawn(*f.state->loops.front(), http::detail::respond(*f.state, req, "127.0.0.1"),
                           [&](std::exception_ptr e, http::detail::answer a) {
                               fuzz::require(!e, "respond threw");
                               out = std::move(a.res);
                           });
-    f.state->ioc.restart();
-    f.state->ioc.run();
+    f.state->loops.front()->restart();
+    f.state->loops.front()->run();
     return out;
 }
 
@@ -83,10 +83,10 @@ std::string fresh_session(fixture& f) {
     http::request none{http::verb::get, "/", 11};
     http::context ctx(none, f.app->sessions, f.app->metrics, "127.0.0.1", f.state->blocking.get_executor());
     bool started = false;
-    boost::asio::co_spawn(f.state->ioc, seshd::start_user_session(ctx, f.ada),
+    boost::asio::co_spawn(*f.state->loops.front(), seshd::start_user_session(ctx, f.ada),
                           [&](std::exception_ptr e, result<void> r) { started = !e && r.has_value(); });
-    f.state->ioc.restart();
-    f.state->ioc.run();
+    f.state->loops.front()->restart();
+    f.state->loops.front()->run();
     fuzz::require(started, "fixture: cannot start a session");
     const auto cookies = *f.app->sessions.save(*ctx.loaded_session());
     const auto pair = fuzz::split(cookies.front(), ';').first;
