@@ -7,8 +7,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$1" && pwd)
 shift
 "$here/install.sh"
-if [[ " $* " != *" --smoke "* ]] && [[ ! -f $here/../peers/next/.next/BUILD_ID || $here/../peers/next/pages -nt $here/../peers/next/.next/BUILD_ID ]]; then
+next=$here/../peers/next
+# Rebuilt when any page is newer than the build (a directory's own time changes only when entries do).
+if [[ " $* " != *" --smoke "* ]] && [[ ! -f $next/.next/BUILD_ID || -n $(find "$next/pages" -newer "$next/.next/BUILD_ID" -print -quit) ]]; then
   echo "bench: next build"
-  (cd "$here/../peers/next" && NEXT_TELEMETRY_DISABLED=1 npx next build > /dev/null)
+  (cd "$next" && NEXT_TELEMETRY_DISABLED=1 npx next build > /dev/null)
 fi
 exec node "$here/run.mjs" "$build" "$@"

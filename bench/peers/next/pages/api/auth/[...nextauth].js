@@ -10,7 +10,7 @@ export const authOptions = {
       name: 'Credentials',
       credentials: { username: { type: 'text' }, password: { type: 'password' } },
       async authorize(credentials) {
-        if (credentials?.username === 'bench' && credentials?.password === 'bench password 123')
+        if (credentials?.username === 'bench' && credentials?.password === 'plum otter zephyr quartz 91')
           return { id: '1', name: 'bench', email: 'bench@example.com' };
         return null;
       },
