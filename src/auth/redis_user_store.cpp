@@ -99,18 +99,23 @@ operation<std::optional<user>> find_by_id_op(std::string_view id) {
     return op;
 }
 
+// Reads a script's 1 (done) or 0 (refused: `refused`).
+std::function<result<void>(const redisReply&)> one_or(errc refused, const char* what) {
+    return [refused, what](const redisReply& r) -> result<void> {
+        auto n = read_integer(r, what);
+        if (!n) return fail(n.error());
+        if (*n == 0) return fail(refused);
+        return {};
+    };
+}
+
 operation<void> create_op(const user& u) {
     if (!user_is_well_formed(u)) return operation<void>::settled(fail(errc::invalid_argument));
     operation<void> op;
     op.cmd = command{"EVAL", create_lua, "3"};
     op.cmd.arg(name_prefix, u.name).arg(user_prefix, u.id).arg(names_key);
     op.cmd.arg(u.id).arg(u.name).arg(u.email).arg(u.password_hash).arg(to_unix_ms(u.created)).arg(to_unix_ms(u.password_changed));
-    op.read = [](const redisReply& r) -> result<void> {
-        auto n = read_integer(r, "create user");
-        if (!n) return fail(n.error());
-        if (*n == 0) return fail(errc::already_exists);
-        return {};
-    };
+    op.read = one_or(errc::already_exists, "create user");
     return op;
 }
 
@@ -118,12 +123,7 @@ operation<void> set_password_op(std::string_view id, std::string_view hash, cloc
     operation<void> op;
     op.cmd = command{"EVAL", set_password_lua, "1"};
     op.cmd.arg(user_prefix, id).arg(hash).arg(to_unix_ms(changed));
-    op.read = [](const redisReply& r) -> result<void> {
-        auto n = read_integer(r, "set password");
-        if (!n) return fail(n.error());
-        if (*n == 0) return fail(errc::not_found);
-        return {};
-    };
+    op.read = one_or(errc::not_found, "set password");
     return op;
 }
 
