@@ -1,9 +1,8 @@
 # The README's commands. `make test` installs what is missing, builds with warnings as errors,
 # and runs every test (ctest), the unit, integration and seshd API tests again under ASan + UBSan,
-# the concurrency tests under TSan, and each fuzz target briefly.
+# each fuzz target briefly (same build), the concurrency tests under TSan.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
-FUZZ_BUILD ?= build-fuzz
 TSAN_BUILD ?= build-tsan
 # `make fuzz` fuzzes each target this long (seconds); `make test` runs each for FUZZ_SMOKE_SECONDS.
 FUZZ_SECONDS ?= 300
@@ -15,9 +14,11 @@ JOBS       ?= $(shell nproc)
 UNITY      ?= ON
 CMAKE_FLAGS ?=
 # Every GoogleTest executable, and seshd and sesh for the node-driven seshd_api tests: all run again
-# under ASan + UBSan.
+# under ASan + UBSan. The libFuzzer targets (fuzz/) are built in the same tree.
 ASAN_TARGETS = unit_core unit_cookie unit_tokens unit_jwt unit_iron unit_store unit_session unit_auth unit_http \
                integration_sqlite integration_redis integration_auth integration_http seshd sesh
+FUZZ_TARGETS = fuzz_cookie_header fuzz_nextauth_jwt fuzz_authjs_jwt fuzz_iron fuzz_csrf fuzz_body \
+               fuzz_session_load fuzz_http_request
 # The tests where threads meet (stores, session manager, codec caches, the server): again under TSan.
 TSAN_TARGETS = unit_store unit_session unit_jwt unit_iron \
                integration_sqlite integration_redis integration_auth integration_http
@@ -33,8 +34,17 @@ build: deps
 	cmake -S . -B $(BUILD) -DSESH_WERROR=ON -DCMAKE_UNITY_BUILD=$(UNITY) $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j$(JOBS)
 
+# ASan + UBSan with clang-14, which also builds the libFuzzer targets (coverage instrumentation in
+# every object; only the fuzz targets link libFuzzer's main): one sanitized build serves both, where
+# a GCC ASan tree and a separate clang fuzz tree compiled everything twice. $(1) is how long each
+# fuzz target runs (seconds) after replaying its seeds.
+define asan_configure
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_CXX_COMPILER=clang++-14 -DSESH_WERROR=ON -DSESH_SANITIZE=address,undefined \
+	      -DSESH_BUILD_FUZZ=ON -DSESH_BUILD_BENCH=OFF -DSESH_FUZZ_SECONDS=$(1) -DCMAKE_UNITY_BUILD=$(UNITY) $(CMAKE_FLAGS)
+endef
+
 asan: deps
-	cmake -S . -B $(ASAN_BUILD) -DSESH_WERROR=ON -DSESH_SANITIZE=address,undefined -DSESH_BUILD_BENCH=OFF -DCMAKE_UNITY_BUILD=$(UNITY) $(CMAKE_FLAGS)
+	$(call asan_configure,$(FUZZ_SMOKE_SECONDS))
 	cmake --build $(ASAN_BUILD) -j$(JOBS) --target $(ASAN_TARGETS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -L "unit|integration|seshd" -j$(JOBS)
 
@@ -43,13 +53,11 @@ tsan: deps
 	cmake --build $(TSAN_BUILD) -j$(JOBS) --target $(TSAN_TARGETS)
 	cd $(TSAN_BUILD) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --output-on-failure -L "unit|integration" -j$(JOBS)
 
-# libFuzzer targets (fuzz/), built with clang-14 under ASan + UBSan.
+# The libFuzzer targets (fuzz/) in the ASan tree.
 define fuzz_run
-	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++-14 -DSESH_WERROR=ON -DSESH_SANITIZE=address,undefined \
-	      -DSESH_BUILD_FUZZ=ON -DSESH_BUILD_TESTS=OFF -DSESH_BUILD_BENCH=OFF -DSESH_BUILD_APPS=OFF \
-	      -DSESH_FUZZ_SECONDS=$(1) -DCMAKE_UNITY_BUILD=$(UNITY) $(CMAKE_FLAGS)
-	cmake --build $(FUZZ_BUILD) -j$(JOBS)
-	cd $(FUZZ_BUILD) && ctest --output-on-failure -L fuzz -j$(JOBS)
+	$(call asan_configure,$(1))
+	cmake --build $(ASAN_BUILD) -j$(JOBS) --target $(FUZZ_TARGETS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -L fuzz -j$(JOBS)
 endef
 
 fuzz: deps
@@ -58,7 +66,7 @@ fuzz: deps
 fuzz-smoke: deps
 	$(call fuzz_run,$(FUZZ_SMOKE_SECONDS))
 
-test: build asan tsan fuzz-smoke
+test: build asan fuzz-smoke tsan
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 # seshd on http://127.0.0.1:3000 with SQLite in ./data (SESH_* variables override, see README).
@@ -76,4 +84,4 @@ bench-store: build
 	bench/micro/store_run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)

@@ -1,6 +1,6 @@
 # Fails when a fuzz ctest could be killed by ctest before its fuzzing time is up: every fuzz_*
 # test's TIMEOUT must leave FUZZ_SECONDS plus a margin for the seed replay.
-# cmake -DBUILD_DIR=<build-fuzz> -DFUZZ_SECONDS=<n> -DCTEST=<ctest> -P check_timeouts.cmake
+# cmake -DBUILD_DIR=<build-asan> -DFUZZ_SECONDS=<n> -DCTEST=<ctest> -P check_timeouts.cmake
 execute_process(COMMAND ${CTEST} --show-only=json-v1 -L fuzz WORKING_DIRECTORY ${BUILD_DIR}
                 OUTPUT_VARIABLE listing RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)

@@ -58,7 +58,7 @@ INSTANTIATE_TEST_SUITE_P(redis, store_conformance, ::testing::Values(store_facto
 
 // "Within the configured timeout" with room for a loaded CI machine: the contract is no hang,
 // not a speed target.
-constexpr auto timeout = 300ms;
+constexpr auto store_timeout = 300ms;
 constexpr auto margin = 1s;
 
 // Runs body(0..n-1) on n threads at once. A caller that hangs would hang the test binary, so past
@@ -104,7 +104,7 @@ protected:
     void SetUp() override {
         ASSERT_TRUE(server_.start());
         options_.clock = &clock_;
-        options_.timeout = timeout;
+        options_.timeout = store_timeout;
         options_.pool_size = 4;
         store_ = open(server_.url());
         ASSERT_NE(store_, nullptr);
@@ -339,7 +339,7 @@ TEST_F(redis_store_test, a_database_redis_refuses_fails_calls_as_unavailable) {
     ASSERT_NE(bad, nullptr);
     const auto t0 = steady::now();
     EXPECT_EQ(error_of(bad->get("k")), errc::store_unavailable);
-    EXPECT_LT(elapsed_since(t0), timeout + margin);
+    EXPECT_LT(elapsed_since(t0), store_timeout + margin);
 }
 
 TEST_F(redis_store_test, keeps_working_after_the_scripts_are_flushed) {
@@ -502,7 +502,7 @@ void expect_every_call_unavailable_within_the_timeout(store& s, const clock& c, 
         for (const auto& [name, call] : calls) {
             const auto t0 = steady::now();
             EXPECT_EQ(call(s, round), errc::store_unavailable) << name << " in round " << round;
-            EXPECT_LT(elapsed_since(t0), timeout + margin) << name << " in round " << round;
+            EXPECT_LT(elapsed_since(t0), store_timeout + margin) << name << " in round " << round;
         }
     }
     std::atomic<int> wrong{0}, slow{0};
@@ -510,9 +510,9 @@ void expect_every_call_unavailable_within_the_timeout(store& s, const clock& c, 
         for (const auto& [name, call] : calls) {
             const auto t0 = steady::now();
             if (call(s, t) != errc::store_unavailable) ++wrong;
-            if (elapsed_since(t0) >= timeout + margin) ++slow;
+            if (elapsed_since(t0) >= store_timeout + margin) ++slow;
         }
-    }, 2 * (timeout + margin) * static_cast<int>(calls.size()));
+    }, 2 * (store_timeout + margin) * static_cast<int>(calls.size()));
     EXPECT_EQ(wrong, 0);
     EXPECT_EQ(slow, 0);
 }
@@ -566,7 +566,7 @@ TEST_F(redis_store_test, a_frozen_server_fails_calls_within_the_timeout_and_the_
     server_.pause();
     const auto t0 = steady::now();
     EXPECT_EQ(error_of(store_->get("k0")), errc::store_unavailable);
-    EXPECT_LT(elapsed_since(t0), timeout + margin);
+    EXPECT_LT(elapsed_since(t0), store_timeout + margin);
     expect_every_call_unavailable_within_the_timeout(*store_, clock_, 1);
 
     server_.resume();
@@ -586,7 +586,7 @@ TEST_F(redis_store_test, opening_while_redis_is_down_is_not_an_error_and_calls_w
     const auto t0 = steady::now();
     auto s = open_store(server_.url(), options_);
     ASSERT_TRUE(s) << s.error().message();
-    EXPECT_LT(elapsed_since(t0), timeout + margin);
+    EXPECT_LT(elapsed_since(t0), store_timeout + margin);
     EXPECT_EQ(error_of((*s)->get("k")), errc::store_unavailable);
 
     ASSERT_TRUE(server_.start());

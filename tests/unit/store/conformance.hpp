@@ -2,6 +2,7 @@
 // factory, and the tests in conformance_test.cpp run against each.
 #pragma once
 
+#include <sesh/opaque_token.hpp>
 #include <sesh/store.hpp>
 
 #include <functional>
@@ -55,5 +56,8 @@ protected:
     store_options options_;
     std::unique_ptr<store> store_;
 };
+
+/// A store key shaped like the real ones (64 hex characters), distinct per name.
+inline std::string key_of(std::string_view name) { return opaque_token_store_key(name); }
 
 }  // namespace sesh::test

@@ -20,9 +20,6 @@ using namespace std::chrono_literals;
 
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(store_conformance);
 
-/// A store key shaped like the real ones (64 hex characters), distinct per name.
-std::string key_of(std::string_view name) { return opaque_token_store_key(name); }
-
 /// A time at the millisecond precision a backend may keep.
 std::chrono::milliseconds ms(clock::time_point t) {
     return std::chrono::floor<std::chrono::milliseconds>(t.time_since_epoch());

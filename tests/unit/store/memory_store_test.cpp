@@ -25,8 +25,6 @@ INSTANTIATE_TEST_SUITE_P(memory, store_conformance, ::testing::Values(store_fact
                                            async_face_of(store_factory{"memory", open_memory})),
                          store_factory_name());
 
-std::string key_of(std::string_view name) { return opaque_token_store_key(name); }
-
 /// A memory store over its own manual clock, with the fixture's record() shape.
 class memory_store : public ::testing::Test {
 protected:
