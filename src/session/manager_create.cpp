@@ -103,4 +103,6 @@ result<session_manager> session_manager::create(session_options o) {
 
 const std::string& session_manager::cookie_name() const noexcept { return impl_->cookie.name; }
 
+bool session_manager::lists_sessions() const noexcept { return impl_->strategy == strategy::server; }
+
 }  // namespace sesh
