@@ -133,6 +133,11 @@ public:
 
     /// The cookie name in use, with its prefix (e.g. `__Host-sesh.session-token`).
     [[nodiscard]] const std::string& cookie_name() const noexcept;
+    /// True when the strategy keeps each session as a record of the user's in the store
+    /// (server), so list() answers and each listed id can be revoked on its own ("my devices").
+    /// False for jwt and iron, whose sessions live in the cookie: list() refuses them (revoke
+    /// by id and revoke_others still work with a store). Fixed at create(); thread-safe.
+    [[nodiscard]] bool lists_sessions() const noexcept;
 
     /// The session of a request. No cookie → a new, empty session. A valid cookie → the loaded
     /// session. An expired, tampered, malformed, revoked or unknown cookie → a new, empty session
@@ -183,8 +188,8 @@ public:
     /// session, which gets a fresh token at its first save anyway.
     void regenerate(session& s) const;
 
-    /// Live server sessions of a user, oldest first, for "my devices". Server strategy only:
-    /// errc::invalid_argument otherwise or for an empty user id; store_unavailable.
+    /// Live server sessions of a user, oldest first, for "my devices". Only when
+    /// lists_sessions(): errc::invalid_argument otherwise or for an empty user id; store_unavailable.
     [[nodiscard]] result<std::vector<session_info>> list(std::string_view user_id) const;
     /// list, awaited (as async_load is).
     [[nodiscard]] boost::asio::awaitable<result<std::vector<session_info>>> async_list(std::string_view user_id) const;

@@ -57,7 +57,7 @@ void add_account_routes(http::router& r, app& a) {
     r.add(http::verb::get, "/api/sessions", http::require_session([&a](http::context& ctx) -> http::awaitable<http::response> {
         const session& s = **co_await ctx.session();
         boost::json::array out;
-        if (a.config.strategy == strategy::server) {
+        if (a.sessions.lists_sessions()) {
             auto list = co_await a.sessions.async_list(s.user_id());
             if (!list) co_return store_down();
             for (const auto& d : *list)
@@ -80,7 +80,7 @@ void add_account_routes(http::router& r, app& a) {
             co_return http::json_response(status::ok, object{{"revoked", *n}});
         }
         const auto id = string_field(*body, "id");
-        if (id.empty() || a.config.strategy != strategy::server)
+        if (id.empty() || !a.sessions.lists_sessions())
             co_return http::json_error(status::bad_request, "Give {\"id\": …} of one of your sessions, or {\"others\": true}");
         auto mine = co_await a.sessions.async_list(s.user_id());
         if (!mine) co_return store_down();

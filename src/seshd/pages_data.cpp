@@ -118,7 +118,7 @@ void add_session_data_pages(http::router& r, app& a) {
     r.add(http::verb::get, "/sessions", http::require_session([&a](http::context& ctx) -> http::awaitable<http::response> {
         const session& s = **co_await ctx.session();
         std::string body;
-        if (a.config.strategy == strategy::server) {
+        if (a.sessions.lists_sessions()) {
             auto devices = co_await a.sessions.async_list(s.user_id());
             if (!devices)
                 co_return co_await render_message_page(ctx, a, status::service_unavailable, "Devices", "Please try again shortly.", "/", "Home");
@@ -141,7 +141,7 @@ void add_session_data_pages(http::router& r, app& a) {
         bool ok = true;
         if (which == "others") {
             ok = (co_await a.sessions.async_revoke_others(s)).has_value();
-        } else if (!which.empty() && a.config.strategy == strategy::server) {
+        } else if (!which.empty() && a.sessions.lists_sessions()) {
             // Only one of my own sessions: never a stranger's id typed into the form.
             auto mine = co_await a.sessions.async_list(s.user_id());
             ok = mine.has_value();

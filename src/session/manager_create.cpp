@@ -1,6 +1,6 @@
-// session_manager::create: checks the options and derives, once, the codecs and the cookie
+// session_manager::create: checks the options and derives, once, the strategy and the cookie
 // every later load and save reuses.
-#include "session/manager_impl.hpp"
+#include "session/strategy.hpp"
 
 namespace sesh {
 
@@ -8,60 +8,24 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string_view default_name(strategy s) noexcept {
-    switch (s) {
-        case strategy::jwt: return "next-auth.session-token";  // next-auth's, so a Next.js app shares it
-        case strategy::iron: return "iron-session";
-        case strategy::server: break;
+// The one place the strategy is chosen: every later step dispatches through the object.
+result<std::unique_ptr<const detail::session_strategy>> make_strategy(const session_options& o,
+                                                                     const session_manager::impl& m) {
+    switch (o.strategy) {
+        case strategy::server: return detail::make_server_strategy(o, m);
+        case strategy::jwt: return detail::make_jwt_strategy(o, m);
+        case strategy::iron: return detail::make_iron_strategy(o, m);
     }
-    return "sesh.session-token";
+    return fail(errc::invalid_argument);
 }
 
 // RFC 6265bis §4.1.3: `__Host-` binds the cookie to one host (Secure, Path=/, no Domain), the
-// strongest a server cookie can be; `__Secure-` is what is left when a Domain or Path is set.
-// next-auth uses `__Secure-` for its session token on https (core/lib/cookie.ts defaultCookies).
-// iron-session writes its cookieName as given.
-std::string cookie_name_for(const session_options& o) {
-    std::string base = o.cookie_name.empty() ? std::string(default_name(o.strategy)) : o.cookie_name;
-    if (!o.secure || o.strategy == strategy::iron || base.starts_with("__")) return base;
-    const bool host = o.strategy == strategy::server && o.domain.empty() && o.path == "/";
+// strongest a cookie can be; `__Secure-` is what is left when a Domain or Path is set.
+std::string cookie_name_for(const session_options& o, const detail::session_strategy& st) {
+    std::string base = o.cookie_name.empty() ? std::string(st.default_cookie_name()) : o.cookie_name;
+    if (!o.secure || st.prefix() == detail::cookie_prefix::none || base.starts_with("__")) return base;
+    const bool host = st.prefix() == detail::cookie_prefix::host && o.domain.empty() && o.path == "/";
     return (host ? "__Host-" : "__Secure-") + base;
-}
-
-result<void> make_codec(const session_options& o, session_manager::impl& m) {
-    switch (o.strategy) {
-        case strategy::server:
-            if (!o.store) return fail(errc::invalid_argument);
-            m.cookie_max_age = o.max_age;
-            return {};
-        case strategy::jwt: {
-            nextauth_jwt_options jo;
-            jo.secrets = o.secrets;
-            jo.max_age = o.max_age;
-            jo.clock = m.clock;
-            jo.random = m.random;
-            auto codec = nextauth_jwt_codec::create(std::move(jo));
-            if (!codec) return fail(errc::invalid_argument);
-            m.jwt.emplace(std::move(*codec));
-            m.cookie_max_age = o.max_age;
-            return {};
-        }
-        case strategy::iron: {
-            // iron-session's cookie lives ttl - 60 s; at 60 s or less it would be deleted at once.
-            if (o.max_age <= 60s) return fail(errc::invalid_argument);
-            iron_options io;
-            io.passwords = o.passwords;
-            io.ttl = o.max_age;
-            io.clock = m.clock;
-            io.random = m.random;
-            auto codec = iron_codec::create(std::move(io));
-            if (!codec) return fail(errc::invalid_argument);
-            m.cookie_max_age = codec->cookie_max_age();
-            m.iron.emplace(std::move(*codec));
-            return {};
-        }
-    }
-    return fail(errc::invalid_argument);
 }
 
 }  // namespace
@@ -71,7 +35,6 @@ result<session_manager> session_manager::create(session_options o) {
         o.max_data_bytes == 0 || o.anonymous_max_data_bytes == 0 || o.anonymous_idle_timeout <= 0s)
         return fail(errc::invalid_argument);
     auto p = std::make_shared<impl>();
-    p->strategy = o.strategy;
     p->store = o.store;
     p->clock = o.clock ? o.clock : &system_clock();
     p->random = o.random ? o.random : &system_random();
@@ -83,10 +46,13 @@ result<session_manager> session_manager::create(session_options o) {
     p->anonymous_max_data_bytes = std::min(o.anonymous_max_data_bytes, o.max_data_bytes);
     p->anonymous_idle_timeout = std::min(o.anonymous_idle_timeout, o.idle_timeout);
     p->chunking = o.chunking;
-    if (auto r = make_codec(o, *p); !r) return fail(r.error());
+    auto st = make_strategy(o, *p);
+    if (!st) return fail(st.error());
+    p->strategy = std::move(*st);
+    p->cookie_max_age = p->strategy->cookie_max_age();
 
     set_cookie& c = p->cookie;
-    c.name = cookie_name_for(o);
+    c.name = cookie_name_for(o, *p->strategy);
     c.path = o.path;
     c.domain = o.domain;
     c.secure = o.secure;
@@ -102,5 +68,7 @@ result<session_manager> session_manager::create(session_options o) {
 }
 
 const std::string& session_manager::cookie_name() const noexcept { return impl_->cookie.name; }
+
+bool session_manager::lists_sessions() const noexcept { return impl_->strategy->lists_sessions(); }
 
 }  // namespace sesh

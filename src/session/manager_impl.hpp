@@ -4,27 +4,28 @@
 
 #include <chrono>
 #include <cstdint>
-#include <optional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <sesh/cookie.hpp>
-#include <sesh/iron.hpp>
-#include <sesh/nextauth_jwt.hpp>
 #include <sesh/session_manager.hpp>
 
 #include "core/unix_ms.hpp"
 
 namespace sesh {
 
+namespace detail {
+class session_strategy;
+}
+
 /// Everything create() derives once, so load and save only read it. Immutable; shared by copies
 /// of the manager across threads.
 struct session_manager::impl {
-    sesh::strategy strategy = sesh::strategy::server;
+    /// Where sessions live and how (strategy.hpp): every step that differs calls through it.
+    std::unique_ptr<const detail::session_strategy> strategy;
     std::shared_ptr<sesh::store> store;  ///< null for jwt/iron without revocation
-    std::optional<nextauth_jwt_codec> jwt;
-    std::optional<iron_codec> iron;
     const sesh::clock* clock = nullptr;
     random_source* random = nullptr;
     std::chrono::seconds idle_timeout{};
@@ -46,6 +47,12 @@ namespace detail {
 struct session_ops {
     using impl = session_manager::impl;
 
+    // The strategies' steps (strategy.hpp), nested here because members of session's friend,
+    // nested classes included, may use session's private state ([class.friend]/2): a new
+    // strategy adds one line here and nothing to the public session.hpp.
+    class server_strategy;     // strategy_server.cpp
+    class stateless_strategy;  // strategy_stateless.hpp, the base of jwt and iron
+
     // The steps that reach the store are coroutine templates over Io (store_io.hpp): one body
     // for the blocking face (blocking_io) and the asynchronous one (async_io), both instantiated
     // in the step's own file.
@@ -57,26 +64,11 @@ struct session_ops {
     template <class Io>
     [[nodiscard]] static task<Io, result<session>> load(const impl& m, const std::vector<cookie>& cookies,
                                                         client_info client);
-    /// A valid server cookie's record into `s`; leaves `s` new and stale when there is none.
-    template <class Io>
-    [[nodiscard]] static task<Io, result<void>> load_server(const impl& m, session& s, std::string_view token);
-
-    // manager_load_stateless.cpp
-    /// A jwt or iron cookie's value into `s`; leaves `s` new and stale when it does not open,
-    /// has expired or is revoked. Only store errors fail.
-    template <class Io>
-    [[nodiscard]] static task<Io, result<void>> load_stateless(const impl& m, session& s, std::string_view value);
 
     // manager_save.cpp
     /// session_manager::save and async_save.
     template <class Io>
     [[nodiscard]] static task<Io, result<std::vector<std::string>>> save(const impl& m, session& s);
-    template <class Io>
-    [[nodiscard]] static task<Io, result<std::vector<std::string>>> save_server(const impl& m, session& s);
-
-    // manager_save_stateless.cpp
-    template <class Io>
-    [[nodiscard]] static task<Io, result<std::vector<std::string>>> save_stateless(const impl& m, session& s);
 
     // manager_revoke.cpp
     /// session_manager::destroy and async_destroy.
@@ -110,10 +102,6 @@ struct session_ops {
 
     /// True when the data is over max_data_bytes as JSON.
     [[nodiscard]] static bool too_large(const impl& m, const session& s);
-
-    // manager_revoke.cpp
-    /// jwt/iron: how long `s`'s session id must stay denied so that no token of it loads again.
-    [[nodiscard]] static clock::time_point deny_until(const session& s) noexcept;
 
     /// Turns `s` into what load returns for no (or a bad) cookie, keeping the seen cookies.
     static void reset_to_new(session& s, bool stale) noexcept;

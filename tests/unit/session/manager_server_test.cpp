@@ -541,6 +541,10 @@ TEST_F(session_manager_server, list_shows_a_users_sessions_with_created_last_see
     EXPECT_EQ(m.list("").error(), errc::invalid_argument);
 }
 
+TEST_F(session_manager_server, lists_sessions_so_handlers_offer_my_devices) {
+    EXPECT_TRUE(make().lists_sessions());
+}
+
 TEST_F(session_manager_server, revoke_ends_one_session_by_its_id) {
     const auto m = make();
     auto b1 = signed_in(m);

@@ -618,6 +618,12 @@ TEST_P(session_manager_stateless, revocation_needs_a_store) {
     EXPECT_EQ(m.list("u1").error(), errc::invalid_argument);
 }
 
+TEST_P(session_manager_stateless, lists_no_sessions_with_or_without_a_store) {
+    EXPECT_FALSE(make(true).lists_sessions());
+    EXPECT_FALSE(make(false).lists_sessions());
+    EXPECT_EQ(make(true).list("u1").error(), errc::invalid_argument);
+}
+
 TEST_P(session_manager_stateless, a_store_outage_fails_the_load_of_a_token) {
     const auto m = make();
     auto b = signed_in(m);
