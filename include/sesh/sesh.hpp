@@ -7,6 +7,7 @@
 #include <sesh/csrf.hpp>
 #include <sesh/encoding.hpp>
 #include <sesh/error.hpp>
+#include <sesh/get_token.hpp>
 #include <sesh/iron.hpp>
 #include <sesh/log_escape.hpp>
 #include <sesh/nextauth_jwt.hpp>
