@@ -1,7 +1,7 @@
 // session_manager::load: the request's Cookie header to a session; the server strategy's
 // store lookup lives here, the stateless codecs in manager_load_stateless.cpp.
 #include <boost/json/parse.hpp>
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 #include <sesh/opaque_token.hpp>
 
@@ -32,7 +32,7 @@ template <class Io>
 typename Io::template task<result<void>> session_ops::load_server(const impl& m, session& s, std::string_view token) {
     // The shape check spares the store a lookup for junk (and the log a line per bot).
     if (!is_opaque_token(token)) {
-        spdlog::debug("sesh: malformed {} cookie ignored", m.cookie.name);
+        sesh::logger()->debug("sesh: malformed {} cookie ignored", m.cookie.name);
         s.stale_cookie_ = true;
         co_return result<void>{};
     }
@@ -51,7 +51,7 @@ typename Io::template task<result<void>> session_ops::load_server(const impl& m,
     std::error_code ec;
     json::value v = json::parse(r.data, ec, {}, po);
     if (ec || !v.is_object()) {
-        spdlog::debug("sesh: session {} has corrupt data, treated as absent", key);
+        sesh::logger()->debug("sesh: session {} has corrupt data, treated as absent", key);
         s.stale_cookie_ = true;
         co_return result<void>{};
     }
@@ -106,7 +106,7 @@ typename Io::template task<result<session>> session_ops::load(const impl& m, con
     } else if (auto joined = join_chunks(cookies, name)) {
         r = co_await load_stateless<Io>(m, s, *joined);
     } else {
-        spdlog::debug("sesh: {} chunks do not join (a gap or a duplicate), ignored", name);
+        sesh::logger()->debug("sesh: {} chunks do not join (a gap or a duplicate), ignored", name);
         s.stale_cookie_ = true;
     }
     if (!r) co_return fail(r.error());

@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cmath>
 
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 #include "session/manager_impl.hpp"
 #include "session/store_io.hpp"
@@ -140,7 +140,7 @@ std::optional<json::object> open_token(const session_manager::impl& m, std::stri
             ec = errc::malformed;
         }
     }
-    if (!data && ec != errc::expired) spdlog::debug("sesh: {} cookie refused: {}", m.cookie.name, ec.message());
+    if (!data && ec != errc::expired) sesh::logger()->debug("sesh: {} cookie refused: {}", m.cookie.name, ec.message());
     return data;
 }
 
@@ -183,7 +183,7 @@ typename Io::template task<result<void>> session_ops::load_stateless(const impl&
         auto revoked = co_await Io::revoked(*m.store, id, f.user_id, issued);
         if (!revoked) co_return fail(revoked.error());
         if (*revoked) {
-            spdlog::debug("sesh: revoked {} session {} refused", m.cookie.name, id);
+            sesh::logger()->debug("sesh: revoked {} session {} refused", m.cookie.name, id);
             s.stale_cookie_ = true;
             co_return result<void>{};
         }
