@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <sesh/http/server.hpp>
+#include <sesh/log.hpp>
 
 #include "seshd/app.hpp"
 #include "seshd/config_load.hpp"
@@ -30,8 +31,10 @@ int main(int argc, char** argv) {
     for (const auto& [var, value] : given)
         if (!value.empty()) ::setenv(var.c_str(), value.c_str(), 1);
 
-    // Logs go to stderr: stdout stays free for whatever runs seshd.
+    // Logs go to stderr: stdout stays free for whatever runs seshd. The library logs through the
+    // same logger, so SESH_LOG_LEVEL governs its lines too.
     spdlog::set_default_logger(spdlog::stderr_color_mt("seshd"));
+    sesh::set_logger(spdlog::default_logger());
     auto cfg = sesh::seshd::config_from_env();
     if (!cfg) {
         std::fprintf(stderr, "seshd: %s\n", cfg.error().c_str());

@@ -2,7 +2,6 @@
 // response; repeat while keep-alive lasts. A failed step ends the coroutine (STYLE.md).
 #include <chrono>
 
-#include <spdlog/spdlog.h>
 
 #include "http/server_state.hpp"
 

@@ -4,7 +4,7 @@
 #include <exception>
 #include <utility>
 
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 #include <sesh/error.hpp>
 
@@ -30,13 +30,13 @@ asio::awaitable<void> finish_session(server_state& st, context& ctx, response& r
         if (e == errc::store_full) {
             // The store's bound (store_options::max_sessions) is reached: new sessions wait for
             // expired ones to go; the sessions already stored keep working. Not an outage.
-            spdlog::warn("session store full on {}: no new session stored", ctx.route());
+            sesh::logger()->warn("session store full on {}: no new session stored", ctx.route());
             res = json_error(status::insufficient_storage, "Session store full, try again later");
             res.set(field::retry_after, "60");
             co_return;
         }
         st.stats.store_error();
-        spdlog::warn("session save failed on {}: {}", ctx.route(), e.message());
+        sesh::logger()->warn("session save failed on {}: {}", ctx.route(), e.message());
         res = json_error(status::service_unavailable, "Session store unavailable");
         co_return;
     }
@@ -78,7 +78,7 @@ asio::awaitable<answer> respond(server_state& st, request& req, std::string addr
         if (auto refused = refuse_cross_origin(req, st.options.trusted_origin)) out.res = std::move(*refused);
         else out.res = co_await st.routes.dispatch(ctx);
     } catch (const std::exception& e) {
-        spdlog::error("handler for {} failed: {}", ctx.route(), e.what());
+        sesh::logger()->error("handler for {} failed: {}", ctx.route(), e.what());
         threw = true;
     }
     // A handler that threw may have left its session half-changed: nothing it did to the session

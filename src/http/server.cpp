@@ -4,7 +4,7 @@
 #include <thread>
 #include <vector>
 
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 #include "http/server_state.hpp"
 
@@ -69,7 +69,7 @@ struct server::impl {
             if (ec) {
                 if (!acceptor.is_open() || st.stopping) co_return;
                 // EMFILE and friends: wait a moment instead of spinning on the error.
-                spdlog::warn("accept failed: {}", ec.message());
+                sesh::logger()->warn("accept failed: {}", ec.message());
                 asio::steady_timer t(control, std::chrono::milliseconds(50));
                 co_await t.async_wait(use_tuple);
                 continue;
@@ -99,7 +99,7 @@ struct server::impl {
                 try {
                     std::rethrow_exception(e);
                 } catch (const std::exception& ex) {
-                    spdlog::error("connection failed: {}", ex.what());
+                    sesh::logger()->error("connection failed: {}", ex.what());
                 }
             });
         }
@@ -130,7 +130,7 @@ struct server::impl {
         asio::steady_timer t(control);
         while (st.open_connections.load() > 0) {
             if (std::chrono::steady_clock::now() >= deadline) {
-                spdlog::warn("shutdown grace over: cutting {} connection(s)", st.open_connections.load());
+                sesh::logger()->warn("shutdown grace over: cutting {} connection(s)", st.open_connections.load());
                 break;
             }
             t.expires_after(std::chrono::milliseconds(20));
@@ -177,7 +177,7 @@ void server::run() {
         im.signals.add(SIGTERM);
         im.signals.async_wait([this](const boost::system::error_code& ec, int sig) {
             if (ec) return;
-            spdlog::info("signal {}: stopping gracefully", sig);
+            sesh::logger()->info("signal {}: stopping gracefully", sig);
             stop();
         });
     }

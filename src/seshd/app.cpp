@@ -2,7 +2,6 @@
 #include "seshd/app.hpp"
 
 #include <cctype>
-#include <ctime>
 #include <optional>
 
 #include <boost/url/parse.hpp>
@@ -10,7 +9,6 @@
 #include <sesh/database.hpp>
 #include <sesh/error.hpp>
 
-#include "core/unix_ms.hpp"
 
 namespace sesh::seshd {
 namespace {
@@ -85,17 +83,6 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
                                         login_throttle{}, {}, secure, std::move(csrf), std::move(callback),
                                         std::move(*metrics_allow), rate_limiter{new_sessions}, rate_limiter{signups},
                                         hashing_gate{hashing_queue, hashing_threads - 1}});
-}
-
-std::string iso8601_ms(clock::time_point t) {
-    const auto ms = detail::to_unix_ms(t);
-    const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[80];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-    return buf;
 }
 
 http::router make_router(app& a) {

@@ -15,6 +15,7 @@
 #include <sesh/session_manager.hpp>
 #include <sesh/users.hpp>
 
+#include "core/iso8601.hpp"
 #include "seshd/address_allow.hpp"
 #include "seshd/config.hpp"
 #include "seshd/hashing_gate.hpp"
@@ -117,7 +118,7 @@ void add_asset_routes(http::router& r, app& a);     // /static/* (web/, embedded
 [[nodiscard]] tl::expected<std::unique_ptr<app>, std::string> make_app(config c);
 
 /// A time as next-auth writes `expires`: ISO 8601 in UTC with milliseconds and `Z`.
-[[nodiscard]] std::string iso8601_ms(clock::time_point t);
+using detail::iso8601_ms;
 
 /// Every route of seshd.
 [[nodiscard]] http::router make_router(app& a);

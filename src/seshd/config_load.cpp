@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 #include <sesh/encoding.hpp>
 #include <sesh/random.hpp>
@@ -147,7 +147,7 @@ tl::expected<void, std::string> finish_config(config& c) {
     // The directory holds the secret and the SQLite store (password hashes, sessions): an existing
     // one that others may enter is the operator's to fix, and to hear about.
     if (struct stat st {}; ::stat(c.data_dir.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-        spdlog::warn("the data directory {} (mode {:o}) is accessible by other users: it holds the secret and the "
+        sesh::logger()->warn("the data directory {} (mode {:o}) is accessible by other users: it holds the secret and the "
                      "store; chmod 700 it", c.data_dir, st.st_mode & 07777);
     if (c.store_url.empty()) c.store_url = "sqlite:" + c.data_dir + "/sesh.db";
     if (c.public_url.empty()) c.public_url = "http://" + c.listen;
@@ -167,7 +167,7 @@ tl::expected<void, std::string> finish_config(config& c) {
             const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
             ::close(fd);
             if (!written) return tl::unexpected("cannot write " + path);
-            spdlog::info("development: generated a secret in {} (mode 0600); set SESH_SECRET in production", path);
+            sesh::logger()->info("development: generated a secret in {} (mode 0600); set SESH_SECRET in production", path);
         }
     }
     if (c.secret.size() < min_secret_length) {

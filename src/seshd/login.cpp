@@ -1,7 +1,7 @@
 // Signing a request in: throttle, lookup, argon2id off the I/O threads (through the hashing gate),
 // rotation.
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 #include <sesh/async_users.hpp>
 #include <sesh/error.hpp>
@@ -21,7 +21,7 @@ http::awaitable<login_result> sign_in(http::context& ctx, app& a, std::string_vi
     const std::string logged_address = escape_for_log(address);
     if (const auto wait = a.throttle.retry_after(name, address); wait.count() > 0) {
         a.metrics.login_failure();
-        spdlog::info("login throttled for {} from {}", logged_name, logged_address);
+        sesh::logger()->info("login throttled for {} from {}", logged_name, logged_address);
         co_return login_result{login_outcome::throttled, wait};
     }
     auto found = co_await async_find_by_name(*a.users, name, boost::asio::use_awaitable);
@@ -37,13 +37,13 @@ http::awaitable<login_result> sign_in(http::context& ctx, app& a, std::string_vi
         return *found ? verify_password(hash, password) : verify_dummy_password(password, params);
     });
     if (!ok) {
-        spdlog::warn("login refused for {} from {}: the hashing queue is full", logged_name, logged_address);
+        sesh::logger()->warn("login refused for {} from {}: the hashing queue is full", logged_name, logged_address);
         co_return login_result{login_outcome::busy, std::chrono::seconds(1)};
     }
     if (!*ok) {
         a.throttle.record_failure(name, address);
         a.metrics.login_failure();
-        spdlog::info("login failed for {} from {}", logged_name, logged_address);
+        sesh::logger()->info("login failed for {} from {}", logged_name, logged_address);
         co_return login_result{login_outcome::invalid};
     }
     const user& u = **found;
@@ -55,7 +55,7 @@ http::awaitable<login_result> sign_in(http::context& ctx, app& a, std::string_vi
     }
     a.throttle.record_success(name, address);
     if (!co_await start_user_session(ctx, u)) co_return login_result{login_outcome::unavailable};
-    spdlog::info("login for {} from {}", logged_name, logged_address);
+    sesh::logger()->info("login for {} from {}", logged_name, logged_address);
     co_return login_result{login_outcome::ok};
 }
 

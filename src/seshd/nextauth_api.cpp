@@ -5,6 +5,7 @@
 #include <boost/url/pct_string_view.hpp>
 
 #include <sesh/http/body.hpp>
+#include <sesh/server_session.hpp>
 
 #include "seshd/app.hpp"
 #include "seshd/callback_url.hpp"
@@ -23,15 +24,7 @@ std::string base_url(const app& a) { return a.config.public_url + std::string(ba
 
 // next-auth's session JSON: {user: {name, email, image}, expires} or {} when signed out.
 http::response session_json(const session* s) {
-    object body;
-    if (s != nullptr && !s->user_id().empty()) {
-        auto field = [&](std::string_view k) {
-            const auto* v = s->data().if_contains(k);
-            return v ? *v : boost::json::value(nullptr);
-        };
-        body["user"] = object{{"name", field("name")}, {"email", field("email")}, {"image", field("picture")}};
-        body["expires"] = iso8601_ms(s->expires());
-    }
+    const object body = s != nullptr ? nextauth_session_json(*s) : object{};
     auto res = http::json_response(status::ok, body);
     res.set(http::field::cache_control, "private, no-cache, no-store");
     res.set(http::field::pragma, "no-cache");

@@ -1,6 +1,6 @@
 // Creating an account: the checks, the throttle, the hash, the insert, the first session.
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 #include <sesh/async_users.hpp>
 #include <sesh/error.hpp>
@@ -31,7 +31,7 @@ http::awaitable<signup_result> sign_up(http::context& ctx, app& a, std::string_v
     const std::string address(ctx.client_address());
     const std::string key = client_key(address);
     if (const auto wait = a.signups.try_acquire(key); wait.count() > 0) {
-        spdlog::info("sign-up throttled from {}", escape_for_log(address));
+        sesh::logger()->info("sign-up throttled from {}", escape_for_log(address));
         co_return signup_result{status::too_many_requests, "Too many sign-ups from this address, try again later.", wait};
     }
     const std::string_view personal[] = {name, email};
@@ -56,7 +56,7 @@ http::awaitable<signup_result> sign_up(http::context& ctx, app& a, std::string_v
         a.signups.refund(key);
         co_return signup_result{status::service_unavailable, "Try again later."};
     }
-    spdlog::info("account created: {} from {}", escape_for_log(name), escape_for_log(address));
+    sesh::logger()->info("account created: {} from {}", escape_for_log(name), escape_for_log(address));
     if (!co_await start_user_session(ctx, u)) co_return signup_result{status::service_unavailable, "Try again later."};
     co_return signup_result{};
 }

@@ -2,7 +2,7 @@
 // the token's SHA-256 — lazy creation, throttled renewal, rotation and revocation by record.
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 #include <sesh/opaque_token.hpp>
 
@@ -74,7 +74,7 @@ session_ops::task<Io, result<void>> session_ops::server_strategy::load_with(cons
     const std::string_view token = *plain;
     // The shape check spares the store a lookup for junk (and the log a line per bot).
     if (!is_opaque_token(token)) {
-        spdlog::debug("sesh: malformed {} cookie ignored", m.cookie.name);
+        sesh::logger()->debug("sesh: malformed {} cookie ignored", m.cookie.name);
         s.stale_cookie_ = true;
         co_return result<void>{};
     }
@@ -93,7 +93,7 @@ session_ops::task<Io, result<void>> session_ops::server_strategy::load_with(cons
     std::error_code ec;
     json::value v = json::parse(r.data, ec, {}, po);
     if (ec || !v.is_object()) {
-        spdlog::debug("sesh: session {} has corrupt data, treated as absent", key);
+        sesh::logger()->debug("sesh: session {} has corrupt data, treated as absent", key);
         s.stale_cookie_ = true;
         co_return result<void>{};
     }

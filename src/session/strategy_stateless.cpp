@@ -4,7 +4,7 @@
 #include <array>
 #include <cmath>
 
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 #include <sesh/encoding.hpp>
 
@@ -70,7 +70,7 @@ session_ops::task<Io, result<void>> session_ops::stateless_strategy::load_with(c
                                                                                std::optional<std::string_view>) const {
     const auto value = join_chunks(cookies, m.cookie.name);
     if (!value) {
-        spdlog::debug("sesh: {} chunks do not join (a gap or a duplicate), ignored", m.cookie.name);
+        sesh::logger()->debug("sesh: {} chunks do not join (a gap or a duplicate), ignored", m.cookie.name);
         s.stale_cookie_ = true;
         co_return result<void>{};
     }
@@ -78,7 +78,7 @@ session_ops::task<Io, result<void>> session_ops::stateless_strategy::load_with(c
     auto data = open(*value, f);
     if (!data) {
         if (data.error() != errc::expired)
-            spdlog::debug("sesh: {} cookie refused: {}", m.cookie.name, data.error().message());
+            sesh::logger()->debug("sesh: {} cookie refused: {}", m.cookie.name, data.error().message());
         s.stale_cookie_ = true;
         co_return result<void>{};
     }
@@ -111,7 +111,7 @@ session_ops::task<Io, result<void>> session_ops::stateless_strategy::load_with(c
         auto revoked = co_await Io::revoked(*m.store, id, f.user_id, issued);
         if (!revoked) co_return fail(revoked.error());
         if (*revoked) {
-            spdlog::debug("sesh: revoked {} session {} refused", m.cookie.name, id);
+            sesh::logger()->debug("sesh: revoked {} session {} refused", m.cookie.name, id);
             s.stale_cookie_ = true;
             co_return result<void>{};
         }

@@ -6,8 +6,12 @@
 //   {"op":"jwt_decode","format":"v4"|"v5","secrets":[…],"salt":"…","now":MS,"token":"…"}
 //   {"op":"iron_seal","passwords":{"1":"…"},"ttl":S,"now":MS,"data":…}
 //   {"op":"iron_unseal","passwords":{"1":"…"},"ttl":S,"now":MS,"seal":"…"}
-// Reply: {"ok":true,"token"|"claims"|"seal"|"data":…} or {"ok":false,"error":"<sesh error message>"}.
+//   {"op":"get_token","kind":"nextauth"|"authjs"|"iron_session","secrets":[…],"passwords":{…},
+//    "secure_cookie":B,"cookie_name":"…","salt":"…","raw":B,"now":MS,"cookie":"<Cookie header>",
+//    "authorization":"…"}   (all but op and cookie optional)
+// Reply: {"ok":true,"token"|"claims"|"seal"|"data":…} (get_token: "raw" and "claims") or {"ok":false,"error":"<sesh error message>"}.
 #include <sesh/authjs_jwt.hpp>
+#include <sesh/get_token.hpp>
 #include <sesh/iron.hpp>
 #include <sesh/nextauth_jwt.hpp>
 
@@ -75,6 +79,25 @@ json::object iron(const json::object& req, bool seal, const sesh::clock& clk) {
     return d ? json::object{{"ok", true}, {"data", *d}} : error_reply(d.error());
 }
 
+json::object get_token(const json::object& req, const sesh::clock& clk) {
+    sesh::get_token_options o;
+    const auto* kind = req.if_contains("kind");
+    if (kind && kind->as_string() == "authjs") o.kind = sesh::token_kind::authjs;
+    if (kind && kind->as_string() == "iron_session") o.kind = sesh::token_kind::iron_session;
+    if (const auto* s = req.if_contains("secrets")) o.secrets = strings(*s);
+    if (const auto* pw = req.if_contains("passwords"))
+        for (const auto& [id, p] : pw->as_object()) o.passwords[std::string(id)] = std::string(p.as_string());
+    if (const auto* b = req.if_contains("secure_cookie")) o.secure_cookie = b->as_bool();
+    if (const auto* n = req.if_contains("cookie_name")) o.cookie_name = std::string(n->as_string());
+    if (const auto* salt = req.if_contains("salt")) o.salt = std::string(salt->as_string());
+    if (const auto* raw = req.if_contains("raw")) o.raw = raw->as_bool();
+    o.clock = &clk;
+    std::string authorization;
+    if (const auto* a = req.if_contains("authorization")) authorization = std::string(a->as_string());
+    auto t = sesh::get_token(req.at("cookie").as_string(), std::move(o), authorization);
+    return t ? json::object{{"ok", true}, {"raw", t->raw}, {"claims", t->claims}} : error_reply(t.error());
+}
+
 json::object handle(const json::object& req) {
     sesh::manual_clock clk;
     if (const auto* now = req.if_contains("now"))
@@ -84,6 +107,7 @@ json::object handle(const json::object& req) {
     if (op == "jwt_decode") return jwt(req, false, clk);
     if (op == "iron_seal") return iron(req, true, clk);
     if (op == "iron_unseal") return iron(req, false, clk);
+    if (op == "get_token") return get_token(req, clk);
     return error_reply("unknown op");
 }
 

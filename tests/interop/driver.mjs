@@ -2,10 +2,11 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-export function startDriver() {
+/** `env`: extra environment variables for the driver process (e.g. NEXTAUTH_URL). */
+export function startDriver({ env = {} } = {}) {
   const bin = process.env.SESH_INTEROP_DRIVER;
   if (!bin) throw new Error('SESH_INTEROP_DRIVER is not set (run through ctest)');
-  const child = spawn(bin, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(bin, [], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const lines = createInterface({ input: child.stdout });
   const waiting = [];
   lines.on('line', (line) => waiting.shift()(JSON.parse(line)));

@@ -66,7 +66,7 @@ struct server_options {
 /// loaded session (session_manager::save) and adds its Set-Cookie headers; a store outage at
 /// load or save answers 503 JSON. A handler that throws gets a 500 JSON without details (logged).
 /// Malformed HTTP gets 400, oversized headers 431, oversized bodies 413, all as JSON errors, then
-/// the connection closes. Logs go to spdlog (never a cookie or Authorization value).
+/// the connection closes. Logs go to sesh::logger() (never a cookie or Authorization value).
 class server {
 public:
     /// `sessions` and `m` must outlive the server.

@@ -14,7 +14,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 namespace sesh::detail::redis {
 
@@ -282,7 +282,7 @@ void async_connection::on_hello(std::size_t i, const redisReply* r) {
 
     backoff_ = first_backoff;
     next_connect_ = {};
-    if (down_logged_) spdlog::info("sesh redis {}:{}: connected again", cfg_.host, cfg_.port);
+    if (down_logged_) sesh::logger()->info("sesh redis {}:{}: connected again", cfg_.host, cfg_.port);
     down_logged_ = false;
     const auto ids = std::exchange(queued_, {});
     for (const std::uint64_t id : ids) {
@@ -360,7 +360,7 @@ void async_connection::tear_down(const char* what, std::string_view why, bool hi
 void async_connection::log_down(std::string_view what, std::string_view why) {
     if (down_logged_) return;  // once per outage, not once per command
     down_logged_ = true;
-    spdlog::warn("sesh redis {}:{}: {}: {}", cfg_.host, cfg_.port, what, why);
+    sesh::logger()->warn("sesh redis {}:{}: {}: {}", cfg_.host, cfg_.port, what, why);
 }
 
 void async_connection::hiredis_on_connect(const redisAsyncContext* ac, int status) {

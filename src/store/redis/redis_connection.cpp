@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <system_error>
 
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 namespace sesh::detail::redis {
 namespace {
@@ -34,11 +34,11 @@ result<std::unique_ptr<connection>> connection::open(const connection_config& cf
     const timeval tv = to_timeval(std::min(ceil_ms(remaining), cfg.timeout));
     context_ptr ctx(redisConnectWithTimeout(cfg.host.c_str(), cfg.port, tv));
     if (!ctx) {
-        spdlog::warn("sesh redis {}:{}: cannot allocate a connection", cfg.host, cfg.port);
+        sesh::logger()->warn("sesh redis {}:{}: cannot allocate a connection", cfg.host, cfg.port);
         return fail(errc::store_unavailable);
     }
     if (ctx->err != 0) {
-        spdlog::warn("sesh redis {}:{}: connect: {}", cfg.host, cfg.port, ctx->errstr);
+        sesh::logger()->warn("sesh redis {}:{}: connect: {}", cfg.host, cfg.port, ctx->errstr);
         return fail(errc::store_unavailable);
     }
     auto conn = std::make_unique<connection>(std::move(ctx), cfg);
@@ -52,13 +52,13 @@ result<std::unique_ptr<connection>> connection::open(const connection_config& cf
     if (!replies) return fail(replies.error());
     const redisReply& selected = *(*replies)[0];
     if (selected.type != REDIS_REPLY_STATUS) {
-        spdlog::error("sesh redis {}:{}: SELECT {}: {}", cfg.host, cfg.port, cfg.db, reply_text(selected));
+        sesh::logger()->error("sesh redis {}:{}: SELECT {}: {}", cfg.host, cfg.port, cfg.db, reply_text(selected));
         return fail(errc::store_unavailable);
     }
     for (std::size_t i = 1; i < replies->size(); ++i) {
         const redisReply& loaded = *(*replies)[i];
         if (loaded.type != REDIS_REPLY_STRING) {
-            spdlog::error("sesh redis {}:{}: SCRIPT LOAD: {}", cfg.host, cfg.port, reply_text(loaded));
+            sesh::logger()->error("sesh redis {}:{}: SCRIPT LOAD: {}", cfg.host, cfg.port, reply_text(loaded));
             return fail(errc::store_unavailable);
         }
         conn->shas_.emplace_back(reply_text(loaded));
@@ -92,7 +92,7 @@ result<std::vector<reply_ptr>> connection::run(std::span<const command> cmds, st
         char* formatted = nullptr;
         const int n = redisFormatCommandArgv(&formatted, static_cast<int>(argv.size()), argv.data(), lens.data());
         if (n < 0) {
-            spdlog::error("sesh redis {}:{}: out of memory formatting a command", cfg_.host, cfg_.port);
+            sesh::logger()->error("sesh redis {}:{}: out of memory formatting a command", cfg_.host, cfg_.port);
             return fail(errc::store_unavailable);
         }
         out.append(formatted, static_cast<std::size_t>(n));
@@ -154,7 +154,7 @@ bool connection::send_all(std::string_view bytes) {
 
 void connection::fail_transport(std::string_view what) {
     broken_ = true;
-    spdlog::warn("sesh redis {}:{}: connection lost: {}", cfg_.host, cfg_.port, what);
+    sesh::logger()->warn("sesh redis {}:{}: connection lost: {}", cfg_.host, cfg_.port, what);
 }
 
 }  // namespace sesh::detail::redis

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <utility>
 
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 #include <sesh/error.hpp>
 
@@ -38,7 +38,7 @@ struct operation {
 /// or a server speaking something else. Logged; the call fails with store_unavailable and the
 /// connection is fine.
 inline tl::unexpected<std::error_code> unexpected_reply(std::string_view what, const redisReply& r) {
-    spdlog::warn("sesh redis: {}: unexpected reply (type {}): {}", what, r.type, reply_text(r));
+    sesh::logger()->warn("sesh redis: {}: unexpected reply (type {}): {}", what, r.type, reply_text(r));
     return fail(errc::store_unavailable);
 }
 

@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cstdint>
 
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 namespace sesh::detail::redis {
 namespace {
@@ -82,7 +82,7 @@ decoded decode_record(std::string_view key, redisReply* const* values, session_r
 void log_corrupt(std::string_view what, std::string_view key) {
     std::string shown;  // printable only: a key is caller input and must not forge log lines
     for (char c : key.substr(0, 8)) shown.push_back(c >= 0x20 && c < 0x7f ? c : '?');
-    spdlog::warn("sesh redis: corrupt {} (key {}...) read as absent", what, shown);
+    sesh::logger()->warn("sesh redis: corrupt {} (key {}...) read as absent", what, shown);
 }
 
 }  // namespace sesh::detail::redis

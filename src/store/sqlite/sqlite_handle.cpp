@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 namespace sesh::detail {
 namespace {
@@ -27,7 +27,7 @@ void create_private(const std::string& path) {
 
 std::error_code sqlite_failure(sqlite3* db, int rc, std::string_view what) {
     // errmsg is the connection's last message; without a connection only the code's text is known.
-    spdlog::error("sqlite store: {} failed: {} ({})", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), rc);
+    sesh::logger()->error("sqlite store: {} failed: {} ({})", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), rc);
     return make_error_code(errc::store_unavailable);
 }
 
@@ -38,7 +38,7 @@ result<sqlite_db> sqlite_open(const std::string& path) {
                                    nullptr);
     sqlite_db db(raw);  // owned at once: a failed open still allocates a handle that must be closed
     if (rc != SQLITE_OK) {
-        spdlog::error("sqlite store: cannot open {}: {} ({})", path, raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc),
+        sesh::logger()->error("sqlite store: cannot open {}: {} ({})", path, raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc),
                       rc);
         return fail(errc::store_unavailable);
     }
@@ -47,7 +47,7 @@ result<sqlite_db> sqlite_open(const std::string& path) {
     // A file we may not write is opened read-only without complaint; every save would then fail,
     // so refuse it here, where the operator can see why.
     if (sqlite3_db_readonly(db.get(), "main") == 1) {
-        spdlog::error("sqlite store: {} is read-only; the session store must be writable", path);
+        sesh::logger()->error("sqlite store: {} is read-only; the session store must be writable", path);
         return fail(errc::store_unavailable);
     }
     return db;

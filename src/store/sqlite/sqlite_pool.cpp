@@ -5,7 +5,7 @@
 #include <limits>
 #include <string_view>
 
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 #include "store/sqlite/sqlite_schema.hpp"
 
@@ -25,7 +25,7 @@ result<void> enable_wal(sqlite3* db, const std::string& path) {
     if (rc != SQLITE_ROW) return fail(sqlite_failure(db, rc, "setting journal_mode"));
     const auto* mode = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 0));
     if (mode == nullptr || std::string_view(mode) != "wal") {
-        spdlog::error("sqlite store: {} cannot use WAL (journal mode stays {})", path, mode ? mode : "unknown");
+        sesh::logger()->error("sqlite store: {} cannot use WAL (journal mode stays {})", path, mode ? mode : "unknown");
         return fail(errc::store_unavailable);
     }
     return {};

@@ -6,7 +6,7 @@
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 namespace sesh::detail {
 namespace {
@@ -32,7 +32,7 @@ std::optional<session_record> corrupt(sqlite3_stmt* s, std::string_view why) {
     // 8 hex characters of the key find the row for an operator without putting a whole store key
     // (a hash of a live token) in the log.
     const std::string_view k = sqlite3_column_type(s, key) == SQLITE_TEXT ? text_at(s, key) : "?";
-    spdlog::warn("sqlite store: session {}… is corrupt ({}); treated as absent", k.substr(0, 8), why);
+    sesh::logger()->warn("sqlite store: session {}… is corrupt ({}); treated as absent", k.substr(0, 8), why);
     return std::nullopt;
 }
 

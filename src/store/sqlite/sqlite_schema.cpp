@@ -3,7 +3,7 @@
 
 #include <array>
 
-#include <spdlog/spdlog.h>
+#include <sesh/log.hpp>
 
 #include "store/sqlite/sqlite_handle.hpp"
 
@@ -89,13 +89,13 @@ result<void> sqlite_migrate(sqlite3* db, const std::string& path) {
     auto version = read_user_version(db);
     if (!version) return fail(version.error());
     if (*version > sqlite_schema_version) {
-        spdlog::error("sqlite store: {} has schema version {}, newer than this build's {}; refusing to open it "
+        sesh::logger()->error("sqlite store: {} has schema version {}, newer than this build's {}; refusing to open it "
                       "(upgrade sesh, or point it at another file)",
                       path, *version, sqlite_schema_version);
         return fail(errc::store_unavailable);
     }
     if (*version < 0) {
-        spdlog::error("sqlite store: {} has schema version {}, which sesh never writes; refusing to open it", path,
+        sesh::logger()->error("sqlite store: {} has schema version {}, which sesh never writes; refusing to open it", path,
                       *version);
         return fail(errc::store_unavailable);
     }
@@ -108,7 +108,7 @@ result<void> sqlite_migrate(sqlite3* db, const std::string& path) {
     const std::string set_version = "PRAGMA user_version = " + std::to_string(sqlite_schema_version);
     if (auto r = sqlite_exec(db, set_version.c_str(), "setting the schema version of " + path); !r) return r;
     if (auto r = tx.commit(); !r) return r;
-    spdlog::info("sqlite store: {} migrated from schema version {} to {}", path, *version, sqlite_schema_version);
+    sesh::logger()->info("sqlite store: {} migrated from schema version {} to {}", path, *version, sqlite_schema_version);
     return {};
 }
 
