@@ -11,6 +11,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <sesh/store.hpp>
+
 #include "commands.hpp"
 
 namespace sesh::cli {
@@ -60,7 +62,7 @@ accounts open_accounts(const store_location& where) {
     store_options options;
     options.purge_batch = 0;  // a short-lived command: no background purge thread
     auto db = open_database(url, options);
-    if (!db) fail_with("cannot open the store " + url + ": " + db.error().message());
+    if (!db) fail_with("cannot open the store " + redact_store_url(url) + ": " + db.error().message());
     a.users = std::move(db->users);
     a.sessions = std::move(db->sessions);
     auto number = [](const char* text, auto& out) {

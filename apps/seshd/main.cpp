@@ -10,6 +10,7 @@
 
 #include <sesh/http/server.hpp>
 #include <sesh/log.hpp>
+#include <sesh/store.hpp>
 
 #include "seshd/app.hpp"
 #include "seshd/config_load.hpp"
@@ -58,7 +59,7 @@ int main(int argc, char** argv) {
     }
     static constexpr const char* strategy_names[] = {"server", "jwt", "iron"};
     spdlog::info("seshd listening on {} (strategy {}, store {})", a.config.public_url,
-                 strategy_names[static_cast<int>(a.config.strategy)], a.config.store_url);
+                 strategy_names[static_cast<int>(a.config.strategy)], sesh::redact_store_url(a.config.store_url));
     spdlog::info("first account: open {}/signup, or run `sesh user add NAME` with the same SESH_STORE / SESH_DATA_DIR",
                  a.config.public_url);
     server.run();

@@ -149,10 +149,19 @@ public:
                                boost::asio::io_context* loop, store_callback<bool> done);
 };
 
-/// Opens a backend from a URL: `memory:`, `sqlite:PATH` (created if missing, parent directory
-/// must exist), `redis://HOST:PORT[/DB]`. errc::invalid_argument for an unknown scheme or a bad
-/// URL; errc::store_unavailable if the backend cannot be opened (e.g. unwritable SQLite file).
-/// A Redis server that is down at open time is not an error: calls fail until it is up.
+/// Opens a backend from a URL (schemes in any case):
+/// - `memory:`;
+/// - `sqlite:PATH` or `sqlite://PATH` (created if missing, parent directory must exist);
+/// - `redis://[USER:PASSWORD@]HOST[:PORT][/DB]`: PORT 6379 and DB 0 by default; an IPv6 HOST in
+///   brackets (`[::1]`); with a password, `AUTH [USER] PASSWORD` on every (re)connect (user and
+///   password percent-decoded). `rediss://` is refused: this build's hiredis has no TLS.
+/// errc::invalid_argument for an unknown scheme or a bad URL; errc::store_unavailable if the
+/// backend cannot be opened (e.g. unwritable SQLite file). A Redis server that is down (or refuses
+/// the password) at open time is not an error: calls fail until it is up, and the refusal is logged.
 [[nodiscard]] result<std::unique_ptr<store>> open_store(std::string_view url, const store_options& options = {});
+
+/// `url` with its password replaced by `***` (`redis://app:***@127.0.0.1:6379/0`), for log lines
+/// and error messages; a URL without credentials comes back unchanged.
+[[nodiscard]] std::string redact_store_url(std::string_view url);
 
 }  // namespace sesh

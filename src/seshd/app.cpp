@@ -36,7 +36,7 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     // Sessions and accounts over one set of connections (one SQLite pool and writer, one Redis
     // pool and one connection per I/O thread).
     auto db = open_database(c.store_url, so);
-    if (!db) return tl::unexpected("cannot open the store " + c.store_url + ": " + db.error().message());
+    if (!db) return tl::unexpected("cannot open the store " + redact_store_url(c.store_url) + ": " + db.error().message());
 
     const bool secure = c.public_url.starts_with("https://");
     auto origin = origin_of(c.public_url);

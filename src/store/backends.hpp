@@ -38,14 +38,17 @@ using backend = std::variant<memory_backend, std::shared_ptr<sqlite_database>, s
 [[nodiscard]] result<std::unique_ptr<store>> make_store(const std::shared_ptr<redis_database>& db,
                                                         const store_options& options);
 
-/// Where a `redis://HOST[:PORT][/DB]` URL points.
+/// Where a `redis://[USER:PASSWORD@]HOST[:PORT][/DB]` URL points, and as whom.
 struct redis_address {
-    std::string host;
+    std::string host;      ///< name or address; an IPv6 address without its brackets
     int port = 6379;
     int db = 0;
+    std::string user;      ///< ACL user (`AUTH user password`); empty: `AUTH password` alone
+    std::string password;  ///< empty: no AUTH. Never logged.
 };
-/// Parses what follows `redis://`. errc::invalid_argument for a bad port or db, an empty host, or
-/// credentials (they would end up in logs and `ps`).
+/// Parses what follows `redis://`. User and password are percent-decoded (so a password may hold
+/// ':', '@' or '/'); a user needs a password. errc::invalid_argument for a bad port, db, bracket
+/// or percent escape, or an empty host.
 [[nodiscard]] result<redis_address> parse_redis_url(std::string_view rest);
 
 }  // namespace sesh::detail

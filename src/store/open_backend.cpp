@@ -1,5 +1,9 @@
 // open_backend: picks a backend from the URL's scheme and opens its connections.
+#include <cctype>
 #include <charconv>
+#include <optional>
+
+#include <sesh/log.hpp>
 
 #include "store/backends.hpp"
 #include "store/redis/redis_database.hpp"
@@ -13,28 +17,83 @@ bool parse_int(std::string_view s, int& out) {
     return ec == std::errc() && p == s.data() + s.size();
 }
 
+int hex_digit(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// %XX escapes decoded; nothing else is (a '+' stays a '+': this is a URL's userinfo, not a form).
+std::optional<std::string> percent_decode(std::string_view in) {
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] != '%') {
+            out += in[i];
+            continue;
+        }
+        if (i + 2 >= in.size()) return std::nullopt;  // a cut escape
+        const int hi = hex_digit(in[i + 1]);
+        const int lo = hex_digit(in[i + 2]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+    }
+    return out;
+}
+
+// The scheme compared without regard to case, as RFC 3986 has it: `Redis://` is `redis://`.
+bool has_scheme(std::string_view url, std::string_view scheme) noexcept {
+    if (url.size() < scheme.size()) return false;
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(url[i])) != scheme[i]) return false;
+    return true;
+}
+
 }  // namespace
 
 result<redis_address> parse_redis_url(std::string_view rest) {
     redis_address out;
+    if (auto at = rest.rfind('@'); at != std::string_view::npos) {
+        // USER:PASSWORD or :PASSWORD; the last '@' ends them, as a host holds none.
+        const std::string_view credentials = rest.substr(0, at);
+        rest = rest.substr(at + 1);
+        const auto colon = credentials.find(':');
+        if (colon == std::string_view::npos) return fail(errc::invalid_argument);
+        auto user = percent_decode(credentials.substr(0, colon));
+        auto password = percent_decode(credentials.substr(colon + 1));
+        if (!user || !password || password->empty()) return fail(errc::invalid_argument);
+        out.user = std::move(*user);
+        out.password = std::move(*password);
+    }
     if (auto slash = rest.find('/'); slash != std::string_view::npos) {
         if (!parse_int(rest.substr(slash + 1), out.db) || out.db < 0) return fail(errc::invalid_argument);
         rest = rest.substr(0, slash);
     }
-    if (rest.find('@') != std::string_view::npos) return fail(errc::invalid_argument);
-    if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-        if (!parse_int(rest.substr(colon + 1), out.port) || out.port <= 0 || out.port > 65535)
-            return fail(errc::invalid_argument);
+    // HOST, HOST:PORT, [IPv6] or [IPv6]:PORT; an IPv6 address needs its brackets.
+    std::optional<std::string_view> port;
+    if (rest.starts_with('[')) {
+        const auto close = rest.find(']');
+        if (close == std::string_view::npos) return fail(errc::invalid_argument);
+        const std::string_view after = rest.substr(close + 1);
+        if (!after.empty() && !after.starts_with(':')) return fail(errc::invalid_argument);
+        if (!after.empty()) port = after.substr(1);
+        rest = rest.substr(1, close - 1);
+        if (rest.find(':') == std::string_view::npos) return fail(errc::invalid_argument);
+    } else if (auto colon = rest.find(':'); colon != std::string_view::npos) {
+        port = rest.substr(colon + 1);
         rest = rest.substr(0, colon);
     }
+    if (port && (!parse_int(*port, out.port) || out.port <= 0 || out.port > 65535)) return fail(errc::invalid_argument);
     if (rest.empty()) return fail(errc::invalid_argument);
     out.host = rest;
     return out;
 }
 
 result<backend> open_backend(std::string_view url, const store_options& options) {
-    if (url == "memory:" || url == "memory://") return memory_backend{};
-    if (url.starts_with("sqlite:")) {
+    if (has_scheme(url, "memory:") && (url.size() == 7 || url.substr(7) == "//")) return memory_backend{};
+    if (has_scheme(url, "sqlite:")) {
         std::string_view path = url.substr(7);
         if (path.starts_with("//")) path.remove_prefix(2);
         if (path.empty()) return fail(errc::invalid_argument);
@@ -42,12 +101,19 @@ result<backend> open_backend(std::string_view url, const store_options& options)
         if (!db) return fail(db.error());
         return std::move(*db);
     }
-    if (url.starts_with("redis://")) {
+    if (has_scheme(url, "redis://")) {
         auto a = parse_redis_url(url.substr(8));
         if (!a) return fail(a.error());
-        auto db = redis_database::open(a->host, a->port, a->db, options);
+        auto db = redis_database::open(*a, options);
         if (!db) return fail(db.error());
         return std::move(*db);
+    }
+    if (has_scheme(url, "rediss://")) {
+        // Refused rather than connected in the clear: Debian 12's hiredis (0.14) has no TLS.
+        sesh::logger()->error("sesh: rediss:// (Redis over TLS) is not supported by this build's hiredis; "
+                      "run a TLS tunnel such as stunnel next to seshd and use redis:// to its local end "
+                      "(docs/REDIS.md)");
+        return fail(errc::invalid_argument);
     }
     return fail(errc::invalid_argument);
 }

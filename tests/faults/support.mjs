@@ -43,7 +43,7 @@ async function killChild(child, signal) {
 /// seshd as a child process we own. `env` adds SESH_* settings; `dataDir`/`port` default to a
 /// fresh temp dir and a free port, kept across restarts. `uid`/`gid` run it as another user (the
 /// caller must be root). `shellPrefix` (e.g. 'ulimit -n 20000') runs seshd through bash first.
-export async function spawnSeshd({ env = {}, dataDir, port, uid, gid, shellPrefix } = {}) {
+export async function spawnSeshd({ env = {}, dataDir, port, uid, gid, shellPrefix, waitHealthy = true } = {}) {
   dataDir ??= mkdtempSync(join(tmpdir(), 'sesh-faults-'));
   port ??= await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -99,13 +99,14 @@ export async function spawnSeshd({ env = {}, dataDir, port, uid, gid, shellPrefi
       return m ? Number(m[1]) : NaN;
     },
   };
-  await self.start();
+  await self.start({ waitHealthy });
   return self;
 }
 
 /// Debian's redis-server on a free loopback port. `persistent` turns on appendonly with fsync on
-/// every write (in a temp dir) so data survives a SIGKILL; otherwise nothing is saved.
-export async function spawnRedis({ port, persistent = false } = {}) {
+/// every write (in a temp dir) so data survives a SIGKILL; otherwise nothing is saved. `password`
+/// makes the default user need it (requirepass).
+export async function spawnRedis({ port, persistent = false, password } = {}) {
   port ??= await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sesh-faults-redis-'));
   const bin = process.env.SESH_REDIS_SERVER ?? '/usr/bin/redis-server';
@@ -113,7 +114,9 @@ export async function spawnRedis({ port, persistent = false } = {}) {
   let log = '';
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
     '--daemonize', 'no', '--logfile', '', '--protected-mode', 'yes',
-    ...(persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'])];
+    ...(persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    ...(password ? ['--requirepass', password] : [])];
+  const auth = password ? ['-a', password, '--no-auth-warning'] : [];
   const self = {
     port, dir,
     get pid() { return child?.pid; },
@@ -122,7 +125,7 @@ export async function spawnRedis({ port, persistent = false } = {}) {
     async start() {
       child = launch(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] }, (d) => { log += d; });
       await waitReady(child, () => {
-        const p = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'PING'], { encoding: 'utf8' });
+        const p = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...auth, 'PING'], { encoding: 'utf8' });
         return p.stdout?.trim() === 'PONG';
       }, 10000, 'redis-server', () => log);
     },

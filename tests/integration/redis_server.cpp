@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -44,11 +45,15 @@ int free_loopback_port() {
     return port;
 }
 
-raw_redis::raw_redis(int port, int db) {
+raw_redis::raw_redis(int port, int db, const std::string& password) {
     const timeval tv{2, 0};
     ctx_ = redisConnectWithTimeout("127.0.0.1", port, tv);
     if (ctx_ == nullptr || ctx_->err != 0) return;
     redisSetTimeout(ctx_, tv);
+    if (!password.empty()) {
+        auto r = run({"AUTH", password});
+        if (!r || r->type != REDIS_REPLY_STATUS) ctx_->err = REDIS_ERR_OTHER;
+    }
     if (db != 0) {
         auto r = run({"SELECT", std::to_string(db)});
         if (!r || r->type != REDIS_REPLY_STATUS) ctx_->err = REDIS_ERR_OTHER;
@@ -85,7 +90,7 @@ std::string raw_redis::text(const std::vector<std::string>& args) {
     return "<nil>";
 }
 
-redis_server::redis_server() : port_(free_loopback_port()) {
+redis_server::redis_server(redis_accounts accounts) : accounts_(std::move(accounts)), port_(free_loopback_port()) {
     std::string tmpl = (std::filesystem::temp_directory_path() / "sesh-redis-XXXXXX").string();
     if (::mkdtemp(tmpl.data()) != nullptr) dir_ = tmpl;
 }
@@ -99,6 +104,26 @@ redis_server::~redis_server() {
 }
 
 std::string redis_server::url(int db) const { return "redis://127.0.0.1:" + std::to_string(port_) + "/" + std::to_string(db); }
+
+std::string redis_server::url_as(const std::string& user, const std::string& password, int db) const {
+    // Everything but unreserved characters escaped, so a password may hold ':', '@', '/' or '%'.
+    const auto encode = [](const std::string& in) {
+        static constexpr char hex[] = "0123456789ABCDEF";
+        std::string out;
+        for (const unsigned char c : in) {
+            if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+                out += static_cast<char>(c);
+            } else {
+                out += '%';
+                out += hex[c >> 4];
+                out += hex[c & 15];
+            }
+        }
+        return out;
+    };
+    return "redis://" + encode(user) + ":" + encode(password) + "@127.0.0.1:" + std::to_string(port_) + "/" +
+           std::to_string(db);
+}
 
 bool redis_server::start() {
     if (running()) return true;
@@ -128,6 +153,9 @@ bool redis_server::spawn() {
     std::vector<std::string> args = {binary, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly",
                                      "no", "--dir", dir_, "--daemonize", "no", "--databases", "16",
                                      "--loglevel", "warning"};
+    if (!accounts_.default_password.empty()) args.insert(args.end(), {"--requirepass", accounts_.default_password});
+    if (!accounts_.user.empty())
+        args.insert(args.end(), {"--user", accounts_.user, "on", ">" + accounts_.user_password, "~*", "&*", "+@all"});
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -157,7 +185,7 @@ bool redis_server::wait_ready() {
             return false;
         }
         // Our server, not another test's that got the port first: match its process id.
-        raw_redis client(port_);
+        raw_redis client(port_, 0, accounts_.default_password);
         if (client.ok() && client.text({"INFO", "server"}).find("process_id:" + std::to_string(pid_) + "\r") != std::string::npos)
             return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

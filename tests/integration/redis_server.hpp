@@ -24,8 +24,9 @@ using raw_reply = std::unique_ptr<redisReply, raw_reply_deleter>;
 /// A plain hiredis connection to one database, independent of the store under test.
 class raw_redis {
 public:
-    /// Connects to 127.0.0.1:`port` and SELECTs `db`; ok() tells whether that worked.
-    raw_redis(int port, int db = 0);
+    /// Connects to 127.0.0.1:`port`, AUTHs as the default user when `password` is set, and
+    /// SELECTs `db`; ok() tells whether that worked.
+    raw_redis(int port, int db = 0, const std::string& password = {});
     ~raw_redis();
     raw_redis(const raw_redis&) = delete;
     raw_redis& operator=(const raw_redis&) = delete;
@@ -44,11 +45,20 @@ private:
     redisContext* ctx_ = nullptr;
 };
 
+/// Who may connect to a redis_server: with `default_password`, the default user needs it (and
+/// raw_redis(port, db, default_password) gives it); `user` (with `user_password`) is one more ACL
+/// user allowed every command and key.
+struct redis_accounts {
+    std::string default_password;
+    std::string user;
+    std::string user_password;
+};
+
 /// One redis-server child process. Not thread-safe; use it from the test's thread.
 class redis_server {
 public:
     /// Picks a free loopback port and makes a temporary directory; does not start the server.
-    redis_server();
+    explicit redis_server(redis_accounts accounts = {});
     /// Kills the server (if running) and removes the directory.
     ~redis_server();
     redis_server(const redis_server&) = delete;
@@ -71,11 +81,17 @@ public:
     [[nodiscard]] int port() const noexcept { return port_; }
     /// `redis://127.0.0.1:PORT/DB`.
     [[nodiscard]] std::string url(int db = 0) const;
+    /// `redis://USER:PASSWORD@127.0.0.1:PORT/DB`, user and password percent-encoded (an empty
+    /// user: `redis://:PASSWORD@…`).
+    [[nodiscard]] std::string url_as(const std::string& user, const std::string& password, int db = 0) const;
+    /// The accounts the server was made with.
+    [[nodiscard]] const redis_accounts& accounts() const noexcept { return accounts_; }
 
 private:
     bool spawn();
     bool wait_ready();
 
+    redis_accounts accounts_;
     int port_ = 0;
     pid_t pid_ = -1;
     bool started_once_ = false;

@@ -1,5 +1,5 @@
 // The non-blocking Redis connection: hiredis's async API on an Asio strand, with per-command
-// deadlines, a hello (SELECT + SCRIPT LOAD) on every connect, and reconnect backoff.
+// deadlines, a hello (AUTH + SELECT + SCRIPT LOAD) on every connect, and reconnect backoff.
 #include "store/redis/redis_async.hpp"
 
 #include <pthread.h>
@@ -233,13 +233,13 @@ bool async_connection::connect() {
     redisAsyncSetConnectCallback(ac, &hiredis_on_connect);
     redisAsyncSetDisconnectCallback(ac, &hiredis_on_disconnect);
 
-    // The hello, pipelined behind the connect: the DB choice (lost with every connection) and the
-    // scripts (lost with every Redis restart, so loading them here keeps EVALSHA working).
+    // The hello (hello_commands), pipelined behind the connect.
     hello_ok_ = true;
-    hello_pending_ = 1 + cfg_.scripts.size();
-    bool queued = submit(ac, &hiredis_on_hello, to_privdata(0), command{"SELECT", std::to_string(cfg_.db)});
-    for (std::size_t i = 0; i < cfg_.scripts.size(); ++i)
-        queued = queued && submit(ac, &hiredis_on_hello, to_privdata(i + 1), command{"SCRIPT", "LOAD", cfg_.scripts[i]});
+    const auto hello = hello_commands(cfg_);
+    hello_pending_ = hello.size();
+    bool queued = true;
+    for (std::size_t i = 0; i < hello.size(); ++i)
+        queued = queued && submit(ac, &hiredis_on_hello, to_privdata(i), hello[i]);
     if (!queued) {
         tear_down("connect", "cannot queue the hello", false, true);
         return false;
@@ -267,17 +267,15 @@ void async_connection::send(std::uint64_t id, op& o) {
 void async_connection::on_hello(std::size_t i, const redisReply* r) {
     if (r == nullptr) return tear_down("connect", ac_ != nullptr ? ac_->errstr : "", true, true);
     --hello_pending_;
-    if (i == 0 && r->type != REDIS_REPLY_STATUS) {
-        log_down("SELECT " + std::to_string(cfg_.db), reply_text(*r));
+    const auto step = check_hello(cfg_, i, *r);
+    if (!step.ok) {
+        log_down(step.what, reply_text(*r));
         hello_ok_ = false;
-    } else if (i > 0 && r->type != REDIS_REPLY_STRING) {
-        log_down("SCRIPT LOAD", reply_text(*r));
-        hello_ok_ = false;
-    } else if (i > 0) {
-        shas_[i - 1] = reply_text(*r);
+    } else if (step.script < shas_.size()) {
+        shas_[step.script] = reply_text(*r);
     }
     if (hello_pending_ > 0) return;
-    // A refused SELECT or script is a configuration error: retried with backoff, never ignored.
+    // A refused AUTH, SELECT or script is a configuration error: retried with backoff, never ignored.
     if (!hello_ok_) return tear_down(nullptr, {}, false, true);
 
     backoff_ = first_backoff;

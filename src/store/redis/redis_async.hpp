@@ -111,8 +111,8 @@ private:
 
     redisAsyncContext* ac_ = nullptr;          // null while down; hiredis owns it once connecting
     std::shared_ptr<async_watcher> watcher_;   // the Asio side of ac_
-    std::size_t hello_pending_ = 0;            // SELECT + SCRIPT LOADs not answered yet
-    bool hello_ok_ = true;                     // no SELECT or SCRIPT LOAD failed on ac_
+    std::size_t hello_pending_ = 0;            // hello_commands not answered yet
+    bool hello_ok_ = true;                     // no hello command failed on ac_
     std::vector<std::string> shas_;            // of cfg_.scripts, from the last SCRIPT LOADs
 
     std::map<std::uint64_t, op> ops_;          // every command not answered yet, by id (= send order)

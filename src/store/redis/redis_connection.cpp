@@ -28,6 +28,25 @@ milliseconds ceil_ms(steady::duration d) noexcept { return std::chrono::ceil<mil
 
 }  // namespace
 
+// One round trip: the credentials and the DB choice (lost with every connection) and the scripts
+// (lost with every Redis restart, so loading them here keeps EVALSHA working after an outage).
+std::vector<command> hello_commands(const connection_config& cfg) {
+    std::vector<command> out;
+    out.reserve(2 + cfg.scripts.size());
+    if (!cfg.password.empty())
+        out.push_back(cfg.user.empty() ? command{"AUTH", cfg.password} : command{"AUTH", cfg.user, cfg.password});
+    out.push_back(command{"SELECT", std::to_string(cfg.db)});
+    for (const auto& s : cfg.scripts) out.push_back(command{"SCRIPT", "LOAD", s});
+    return out;
+}
+
+hello_reply check_hello(const connection_config& cfg, std::size_t i, const redisReply& r) {
+    const std::size_t first_script = cfg.password.empty() ? 1 : 2;
+    if (i >= first_script) return {r.type == REDIS_REPLY_STRING, "SCRIPT LOAD", i - first_script};
+    const bool auth = i == 0 && !cfg.password.empty();
+    return {r.type == REDIS_REPLY_STATUS, auth ? "AUTH" : "SELECT " + std::to_string(cfg.db)};
+}
+
 result<std::unique_ptr<connection>> connection::open(const connection_config& cfg, steady::time_point deadline) {
     const auto remaining = deadline - steady::now();
     if (remaining <= steady::duration::zero()) return fail(errc::store_unavailable);
@@ -43,25 +62,16 @@ result<std::unique_ptr<connection>> connection::open(const connection_config& cf
     }
     auto conn = std::make_unique<connection>(std::move(ctx), cfg);
 
-    // One round trip: the DB choice (lost with every connection) and the scripts (lost with every
-    // Redis restart, so loading them here keeps EVALSHA working after an outage).
-    std::vector<command> hello;
-    hello.push_back(command{"SELECT", std::to_string(cfg.db)});
-    for (const auto& s : cfg.scripts) hello.push_back(command{"SCRIPT", "LOAD", s});
-    auto replies = conn->run(hello, deadline);
+    auto replies = conn->run(hello_commands(cfg), deadline);
     if (!replies) return fail(replies.error());
-    const redisReply& selected = *(*replies)[0];
-    if (selected.type != REDIS_REPLY_STATUS) {
-        sesh::logger()->error("sesh redis {}:{}: SELECT {}: {}", cfg.host, cfg.port, cfg.db, reply_text(selected));
-        return fail(errc::store_unavailable);
-    }
-    for (std::size_t i = 1; i < replies->size(); ++i) {
-        const redisReply& loaded = *(*replies)[i];
-        if (loaded.type != REDIS_REPLY_STRING) {
-            sesh::logger()->error("sesh redis {}:{}: SCRIPT LOAD: {}", cfg.host, cfg.port, reply_text(loaded));
+    conn->shas_.resize(cfg.scripts.size());
+    for (std::size_t i = 0; i < replies->size(); ++i) {
+        const auto step = check_hello(cfg, i, *(*replies)[i]);
+        if (!step.ok) {
+            sesh::logger()->error("sesh redis {}:{}: {}: {}", cfg.host, cfg.port, step.what, reply_text(*(*replies)[i]));
             return fail(errc::store_unavailable);
         }
-        conn->shas_.emplace_back(reply_text(loaded));
+        if (step.script < cfg.scripts.size()) conn->shas_[step.script] = reply_text(*(*replies)[i]);
     }
     return conn;
 }

@@ -93,7 +93,24 @@ struct connection_config {
     int db = 0;                        ///< database SELECTed on every (re)connect
     std::chrono::milliseconds timeout; ///< connect and per-command socket timeout
     std::vector<std::string> scripts;  ///< Lua scripts to SCRIPT LOAD on connect (see script_sha)
+    std::string user;                  ///< ACL user for AUTH; empty: the default user
+    std::string password;              ///< AUTH on every (re)connect when set; never logged
 };
+
+/// What every (re)connect sends first, in one pipeline: AUTH (when cfg has a password), SELECT
+/// cfg.db, then SCRIPT LOAD of each of cfg.scripts. Shared by the blocking and the async client.
+[[nodiscard]] std::vector<command> hello_commands(const connection_config& cfg);
+
+/// How one reply to hello_commands(cfg)[i] went.
+struct hello_reply {
+    bool ok = false;
+    /// For a log line when !ok: "AUTH", "SELECT 3" or "SCRIPT LOAD" — never an argument of AUTH.
+    std::string what;
+    /// For an ok SCRIPT LOAD, the index of its script in cfg.scripts; npos otherwise.
+    std::size_t script = static_cast<std::size_t>(-1);
+};
+/// Checks the reply to hello_commands(cfg)[i].
+[[nodiscard]] hello_reply check_hello(const connection_config& cfg, std::size_t i, const redisReply& r);
 
 /// A connected, SELECTed context. Not thread-safe: one caller at a time (the pool hands it out).
 /// After a transport error (timeout, reset, EOF, protocol error) broken() is true for good and

@@ -10,10 +10,9 @@ using redis::reply_text;
 redis_database::redis_database(redis::connection_config cfg, std::size_t pool_size)
     : cfg_(cfg), pool_(std::move(cfg), pool_size) {}
 
-result<std::shared_ptr<redis_database>> redis_database::open(const std::string& host, int port, int db,
-                                                             const store_options& options) {
+result<std::shared_ptr<redis_database>> redis_database::open(const redis_address& a, const store_options& options) {
     if (options.timeout <= std::chrono::milliseconds::zero()) return fail(errc::invalid_argument);
-    redis::connection_config cfg{host, port, db, options.timeout, redis::script_texts()};
+    redis::connection_config cfg{a.host, a.port, a.db, options.timeout, redis::script_texts(), a.user, a.password};
     std::shared_ptr<redis_database> out(new redis_database(std::move(cfg), options.pool_size));
     (void)out->pool_.acquire(out->deadline());
     return out;

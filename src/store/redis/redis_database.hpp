@@ -18,6 +18,7 @@
 
 #include <sesh/store.hpp>
 
+#include "store/backends.hpp"
 #include "store/redis/redis_async.hpp"
 #include "store/redis/redis_loop_connections.hpp"
 #include "store/redis/redis_operation.hpp"
@@ -31,11 +32,12 @@ namespace sesh::detail {
 /// Every connection loads the session store's scripts (redis_scripts.cpp). Thread-safe.
 class redis_database {
 public:
-    /// A database at `host`:`port`, SELECTing `db`, with up to store_options::pool_size pooled
-    /// connections. Opens the first connection now, so a misconfiguration shows in the log at
-    /// start-up; a server that is down is not an error (calls fail until it is up).
-    /// errc::invalid_argument for a timeout that is not positive.
-    [[nodiscard]] static result<std::shared_ptr<redis_database>> open(const std::string& host, int port, int db,
+    /// The database `a` names (AUTHing and SELECTing on every connect), with up to
+    /// store_options::pool_size pooled connections. Opens the first connection now, so a
+    /// misconfiguration (a wrong password) shows in the log at start-up; a server that is down is
+    /// not an error (calls fail until it is up). errc::invalid_argument for a timeout that is not
+    /// positive.
+    [[nodiscard]] static result<std::shared_ptr<redis_database>> open(const redis_address& a,
                                                                       const store_options& options);
 
     /// Closes this database's connection on every loop still alive (its commands in flight fail)

@@ -133,7 +133,7 @@ TEST(open_store, redis_url_without_port_or_db_is_accepted) {
 }
 
 TEST(open_store, refuses_unknown_schemes_and_malformed_urls) {
-    for (const char* url : {"", "memory", "memory:x", "Memory:", "mem:", "http://127.0.0.1/", "postgres://127.0.0.1/",
+    for (const char* url : {"", "memory", "memory:x", "mem:", "http://127.0.0.1/", "postgres://127.0.0.1/",
                             "sqlite", "sqlite:", "sqlite://", "redis:", "redis://", "redis:///0", "redis://:6379",
                             "redis://127.0.0.1:", "redis://127.0.0.1:0", "redis://127.0.0.1:65536",
                             "redis://127.0.0.1:-1", "redis://127.0.0.1:port", "redis://127.0.0.1:6379x",
@@ -144,14 +144,41 @@ TEST(open_store, refuses_unknown_schemes_and_malformed_urls) {
     }
 }
 
-TEST(open_store, refuses_credentials_in_a_redis_url) {
-    // A password in the URL ends up in logs and `ps`; it must come from elsewhere.
-    for (const char* url : {"redis://user:secret@127.0.0.1:6379/0", "redis://:secret@127.0.0.1:6379",
-                            "redis://secret@127.0.0.1"}) {
+TEST(open_store, redis_urls_take_credentials_brackets_and_any_case) {
+    sesh::store_options o;
+    o.timeout = 100ms;
+    for (const char* url : {"redis://user:secret@127.0.0.1:1/0", "redis://:secret@127.0.0.1:1",
+                            "redis://u:p%40ss%3Aw%2Frd@127.0.0.1:1/2", "redis://[::1]:1/3", "redis://[::1]",
+                            "REDIS://127.0.0.1:1", "Redis://u:p@[::1]:1/0", "Memory:", "MEMORY://"}) {
+        auto s = sesh::open_store(url, o);
+        EXPECT_TRUE(s) << url << ": " << (s ? "" : s.error().message());
+    }
+}
+
+TEST(open_store, refuses_malformed_credentials_and_addresses) {
+    // A user needs a password; a password is not empty; escapes are whole; IPv6 needs brackets.
+    for (const char* url : {"redis://secret@127.0.0.1", "redis://user:@127.0.0.1", "redis://user:p%4@127.0.0.1",
+                            "redis://user:p%zz@127.0.0.1", "redis://::1:6379", "redis://[::1", "redis://[::1]x",
+                            "redis://[]:1", "redis://[127.0.0.1]:1", "redis://:pw@:6379"}) {
         auto s = sesh::open_store(url);
         ASSERT_FALSE(s) << "accepted: " << url;
         EXPECT_EQ(s.error(), sesh::errc::invalid_argument) << url;
     }
+}
+
+TEST(open_store, refuses_rediss_rather_than_connecting_in_the_clear) {
+    auto s = sesh::open_store("rediss://127.0.0.1:6380/0");
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error(), sesh::errc::invalid_argument);
+}
+
+TEST(redact_store_url, masks_the_password_and_keeps_the_rest) {
+    EXPECT_EQ(sesh::redact_store_url("redis://app:s3cr%2Ft@127.0.0.1:6379/0"), "redis://app:***@127.0.0.1:6379/0");
+    EXPECT_EQ(sesh::redact_store_url("redis://:pw@h"), "redis://:***@h");
+    EXPECT_EQ(sesh::redact_store_url("redis://bare-secret@h:1"), "redis://***@h:1");
+    EXPECT_EQ(sesh::redact_store_url("redis://u:a@b@h"), "redis://u:***@h");  // a raw '@' in the password
+    for (const char* kept : {"redis://127.0.0.1:6379/0", "sqlite:./data/sesh.db", "memory:", "sqlite:///x@y/z.db"})
+        EXPECT_EQ(sesh::redact_store_url(kept), kept);
 }
 
 }  // namespace
