@@ -53,6 +53,12 @@ awaitable<result<sesh::session*>> context::session() {
     co_return &*session_;
 }
 
+const set_cookie* context::queued_cookie(std::string_view name) const noexcept {
+    for (auto it = set_cookies_.rbegin(); it != set_cookies_.rend(); ++it)
+        if (it->name == name) return &*it;
+    return nullptr;
+}
+
 awaitable<result<void>> context::destroy_session() {
     auto s = co_await session();
     if (!s) co_return fail(s.error());
@@ -62,7 +68,7 @@ awaitable<result<void>> context::destroy_session() {
         metrics_.store_error();
         co_return fail(cleared.error());
     }
-    for (auto& c : *cleared) set_cookies_.push_back(std::move(c));
+    for (auto& c : *cleared) session_set_cookies_.push_back(std::move(c));
     if (had_user) metrics_.session_destroyed();
     co_return result<void>{};
 }

@@ -15,7 +15,14 @@ namespace {
 
 // Saves the handler's session and adds every Set-Cookie; a store failure replaces the answer.
 asio::awaitable<void> finish_session(server_state& st, context& ctx, response& res) {
-    for (const auto& c : ctx.set_cookies()) res.insert(field::set_cookie, c);
+    for (const auto& c : ctx.set_cookies()) {
+        if (auto header = serialize(c)) {
+            res.insert(field::set_cookie, *header);
+        } else {
+            sesh::logger()->warn("cookie {} on {} left out: {}", c.name, ctx.route(), header.error().message());
+        }
+    }
+    for (const auto& c : ctx.session_set_cookies()) res.insert(field::set_cookie, c);
     sesh::session* s = ctx.loaded_session();
     if (s == nullptr) co_return;
     const bool was_new = s->is_new();

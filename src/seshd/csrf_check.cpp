@@ -11,12 +11,8 @@ std::string csrf_token_for(http::context& ctx, const app& a) {
         if (auto token = verify_csrf_cookie(*v, a.config.secret)) return *token;
     // A page with several forms asks more than once: every form must carry the token of the one
     // cookie the browser will keep, so reuse the cookie already queued on this response.
-    const std::string queued_prefix = a.csrf_cookie + "=";
-    for (const auto& header : ctx.set_cookies()) {
-        if (!header.starts_with(queued_prefix)) continue;
-        const auto value = std::string_view(header).substr(queued_prefix.size());
-        if (auto token = verify_csrf_cookie(value.substr(0, value.find(';')), a.config.secret)) return *token;
-    }
+    if (const set_cookie* queued = ctx.queued_cookie(a.csrf_cookie))
+        if (auto token = verify_csrf_cookie(queued->value, a.config.secret)) return *token;
     auto fresh = make_csrf_token(a.config.secret);
     set_cookie c;
     c.name = a.csrf_cookie;
@@ -24,7 +20,7 @@ std::string csrf_token_for(http::context& ctx, const app& a) {
     c.value = fresh.cookie_value;
     if (auto bar = c.value.find('|'); bar != std::string::npos) c.value.replace(bar, 1, "%7C");
     c.secure = a.secure_cookies;
-    if (auto header = serialize(c)) ctx.add_set_cookie(std::move(*header));
+    ctx.add_set_cookie(std::move(c));
     return fresh.token;
 }
 

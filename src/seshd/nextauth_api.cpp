@@ -73,7 +73,7 @@ void remember_callback_url(http::context& ctx, const app& a, const std::string& 
     c.name = a.callback_url_cookie;
     c.value = http::url_encode(url);
     c.secure = a.secure_cookies;
-    if (auto header = serialize(c)) ctx.add_set_cookie(std::move(*header));
+    ctx.add_set_cookie(std::move(c));
 }
 
 

@@ -111,9 +111,29 @@ struct http_server_test : ::testing::Test {
         r.add(verb::post, "/count-then-throw", [](context& ctx) -> awaitable<response> {
             auto s = co_await ctx.session();
             if (s) (*s)->set("n", (*s)->get_int("n").value_or(0) + 100);
-            ctx.add_set_cookie("other=1; Path=/");
+            sesh::set_cookie other;
+            other.name = "other";
+            other.value = "1";
+            ctx.add_set_cookie(std::move(other));
             throw std::runtime_error("failed after changing the session");
             co_return response{};
+        });
+        r.add(verb::get, "/queued-cookies", [](context& ctx) -> awaitable<response> {
+            sesh::set_cookie first;
+            first.name = "a";
+            first.value = "1";
+            ctx.add_set_cookie(first);
+            first.value = "2";  // queued later under the same name: the one queued_cookie finds
+            ctx.add_set_cookie(first);
+            sesh::set_cookie bad;
+            bad.name = "no spaces allowed";
+            bad.value = "x";
+            ctx.add_set_cookie(std::move(bad));
+            const sesh::set_cookie* found = ctx.queued_cookie("a");
+            response res{status::ok, 11};
+            res.body() = found != nullptr ? found->value : "none";
+            res.prepare_payload();
+            co_return res;
         });
         r.add(verb::get, "/thread", [](context&) -> awaitable<response> {
             response res{status::ok, 11};
@@ -289,6 +309,18 @@ TEST_F(http_server_test, a_throwing_handler_does_not_save_its_session) {
     c.send("POST /count " + with_cookie);
     res = c.read_response();
     EXPECT_NE(res.find("\r\n\r\n2"), std::string::npos) << "the +100 before the throw was not saved: " << res;
+}
+
+TEST_F(http_server_test, queued_cookies_stay_structs_until_written_and_a_bad_one_is_left_out) {
+    start();
+    raw_client c(port());
+    c.send("GET /queued-cookies HTTP/1.1\r\nHost: x\r\n\r\n");
+    const auto res = c.read_response();
+    EXPECT_NE(res.find("HTTP/1.1 200"), std::string::npos) << res;
+    EXPECT_NE(res.find("\r\n\r\n2"), std::string::npos) << "queued_cookie finds the last one: " << res;
+    EXPECT_NE(res.find("Set-Cookie: a=1; Path=/; Secure; HttpOnly; SameSite=Lax\r\n"), std::string::npos) << res;
+    EXPECT_NE(res.find("Set-Cookie: a=2; Path=/; Secure; HttpOnly; SameSite=Lax\r\n"), std::string::npos) << res;
+    EXPECT_EQ(res.find("no spaces"), std::string::npos) << res;
 }
 
 TEST_F(http_server_test, a_graceful_stop_finishes_requests_in_flight) {

@@ -56,10 +56,17 @@ public:
     [[nodiscard]] sesh::session* loaded_session() noexcept { return session_ ? &*session_ : nullptr; }
     [[nodiscard]] const session_manager& sessions() const noexcept { return sessions_; }
 
-    /// Queues a Set-Cookie value (without "Set-Cookie: ") for the response: CSRF, callback-URL
-    /// and other non-session cookies. The session's own cookies are added by the server.
-    void add_set_cookie(std::string value) { set_cookies_.push_back(std::move(value)); }
-    [[nodiscard]] const std::vector<std::string>& set_cookies() const noexcept { return set_cookies_; }
+    /// Queues a cookie for the response (CSRF, callback-URL and other non-session cookies), kept
+    /// as a struct until the response is written: a later handler step can read it back
+    /// (queued_cookie) without parsing a header. One that serialize() refuses is left out of the
+    /// response and logged. The session's own cookies are added by the server.
+    void add_set_cookie(set_cookie c) { set_cookies_.push_back(std::move(c)); }
+    /// The cookies queued by add_set_cookie, in order.
+    [[nodiscard]] const std::vector<set_cookie>& set_cookies() const noexcept { return set_cookies_; }
+    /// The last cookie queued under `name`, or null.
+    [[nodiscard]] const set_cookie* queued_cookie(std::string_view name) const noexcept;
+    /// The Set-Cookie values destroy_session got from the session manager (already serialized).
+    [[nodiscard]] const std::vector<std::string>& session_set_cookies() const noexcept { return session_set_cookies_; }
 
     [[nodiscard]] http::metrics& metrics() const noexcept { return metrics_; }
     /// Where offload() runs blocking work (password hashing): never the I/O threads.
@@ -82,7 +89,8 @@ private:
     std::optional<std::vector<cookie>> cookies_;
     std::string cookie_header_;  ///< several Cookie headers joined, for the parsed views to point into
     std::optional<sesh::session> session_;
-    std::vector<std::string> set_cookies_;
+    std::vector<set_cookie> set_cookies_;
+    std::vector<std::string> session_set_cookies_;
 };
 
 /// Runs `f` on the context's blocking executor and resumes the calling coroutine on its own
