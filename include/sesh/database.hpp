@@ -1,6 +1,7 @@
-// One URL, both stores: the session store and the user store of a database, opened together over
-// one set of connections (one SQLite pool and writer; one Redis pool and one connection per I/O
-// loop), as a service that keeps sessions and accounts in one place needs them.
+// One URL, every store: the session store, the user store and the login throttle's counts of a
+// database, opened together over one set of connections (one SQLite pool and writer; one Redis
+// pool and one connection per I/O loop), as a service that keeps sessions and accounts in one
+// place needs them.
 #pragma once
 
 #include <memory>
@@ -8,15 +9,20 @@
 
 #include <sesh/result.hpp>
 #include <sesh/store.hpp>
+#include <sesh/throttle_store.hpp>
 #include <sesh/users.hpp>
 
 namespace sesh {
 
-/// The stores of one URL. Either may outlive the other: the connections they share close when
-/// both are gone.
+/// The stores of one URL. Any may outlive the others: the connections they share close when
+/// all are gone.
 struct database {
     std::shared_ptr<store> sessions;  ///< the session store (never null)
     std::shared_ptr<user_store> users;  ///< the accounts, in the same database (never null)
+    /// The login throttle's failure counts, in the same database (never null): give it to
+    /// login_throttle so every process on this database throttles as one (`memory:`: this
+    /// process alone).
+    std::shared_ptr<throttle_store> throttle;
 };
 
 /// Opens the database a URL names and both its stores: `memory:` (each store in process memory),

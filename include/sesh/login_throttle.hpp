@@ -6,9 +6,11 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include <sesh/clock.hpp>
+#include <sesh/throttle_store.hpp>
 
 namespace sesh {
 
@@ -34,17 +36,27 @@ struct throttle_options {
     /// How many of one address's failures per hour count toward an account's hourly cap. Default
     /// 10: one address cannot lock the owner out elsewhere (its own backoff allows ~60 an hour).
     std::size_t address_share_per_hour = 10;
-    /// Entries kept at most per table (the oldest are dropped past it, so a flood of made-up names
-    /// cannot exhaust memory).
+    /// Entries kept at most per table by the in-memory counts (the oldest are dropped past it, so
+    /// a flood of made-up names cannot exhaust memory). SQLite and Redis forget by age only.
     std::size_t max_entries = 100'000;
     /// Time source; null means sesh::system_clock(). Must outlive the throttle.
     const sesh::clock* clock = nullptr;
 };
 
-/// Counts failed logins in memory (per process). Thread-safe.
+/// Counts failed logins and says how long an attempt must wait. The counts live in a
+/// throttle_store: by default in this process's memory (each process throttles alone); given
+/// the throttle store of open_database (<sesh/database.hpp>), in the SQLite file or on the Redis
+/// server of the store URL, so every process or node on that database shares them and the limits
+/// hold for all of them together (failures on one node make every node wait). Thread-safe.
+///
+/// Two faces: the blocking methods below, and the asynchronous operations of
+/// <sesh/async_throttle.hpp> for event loops, which report a store failure as a value.
 class login_throttle {
 public:
+    /// Counts in this process's memory.
     explicit login_throttle(throttle_options options = {});
+    /// Counts in `counts` (not null), which this throttle shares.
+    explicit login_throttle(std::shared_ptr<throttle_store> counts, throttle_options options = {});
     ~login_throttle();
     login_throttle(const login_throttle&) = delete;
     login_throttle& operator=(const login_throttle&) = delete;
@@ -53,18 +65,34 @@ public:
     /// The longest of: the backoff of this account from this address, the backoff of this address
     /// over all accounts, and the account's hourly cap. Checked before the password is: a
     /// throttled attempt is refused without hashing. The account is the normalized name as
-    /// typed, whether or not it exists (no enumeration).
+    /// typed, whether or not it exists (no enumeration). errc::store_unavailable when the counts
+    /// cannot be read: the caller refuses the attempt (never lets it through unthrottled).
+    [[nodiscard]] result<std::chrono::milliseconds> check(std::string_view account, std::string_view address) const;
+    /// check(), with a store failure turned into max_delay (logged): an outage refuses attempts
+    /// rather than letting guesses through. For callers that do not tell the two apart.
     [[nodiscard]] std::chrono::milliseconds retry_after(std::string_view account, std::string_view address) const;
     /// Records a failed attempt against the (account, address) pair, the address, and (within the
-    /// address's share) the account's hourly cap.
+    /// address's share) the account's hourly cap. A store failure is logged.
     void record_failure(std::string_view account, std::string_view address);
     /// Records a successful login from `address`: clears that pair's failures. The address's and
     /// the account's hourly counts stay (a success must not buy a distributed guesser a new hour).
+    /// A store failure is logged.
     void record_success(std::string_view account, std::string_view address);
+
+    // --- Asynchronous primitives --------------------------------------------------------------
+    // What the async_* operations of <sesh/async_throttle.hpp> start; call those, not these.
+    // Each does what check / record_failure / record_success does and reports the result
+    // (failures included) through `done`; `loop` is as in store::start_get.
+    void start_check(std::string account, std::string address, boost::asio::io_context* loop,
+                     store_callback<std::chrono::milliseconds> done) const;
+    void start_record_failure(std::string account, std::string address, boost::asio::io_context* loop,
+                              store_callback<void> done);
+    void start_record_success(std::string account, std::string address, boost::asio::io_context* loop,
+                              store_callback<void> done);
 
 private:
     struct impl;
-    std::unique_ptr<impl> impl_;
+    std::shared_ptr<impl> impl_;
 };
 
 }  // namespace sesh

@@ -1,34 +1,37 @@
-// Failed-login counters per (account, address), per address and per account, with exponential
-// backoff and an hourly cap.
+// The throttle's policy: exponential backoff per (account, address) and per address, and an
+// hourly cap per account, computed from the failures its throttle_store keeps.
 #include <sesh/login_throttle.hpp>
 
 #include <algorithm>
-#include <deque>
 #include <limits>
-#include <mutex>
-#include <string>
-#include <unordered_map>
+
+#include <sesh/log.hpp>
+
+#include "auth/throttle_backends.hpp"
 
 namespace sesh {
 namespace {
 
 using time_point = clock::time_point;
-constexpr auto hour = std::chrono::hours(1);
-constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+using std::chrono::milliseconds;
+constexpr std::size_t no_limit = std::numeric_limits<std::size_t>::max();
 
-// The failures of one key over the last hour (oldest first; at most what the limits need).
-struct failures {
-    std::deque<time_point> times;
-};
-using table = std::unordered_map<std::string, failures>;
-
-// One key per (account, address): the NUL cannot occur in a normalized name or an IP address.
-std::string pair_key(std::string_view account, std::string_view address) {
-    std::string k;
-    k.reserve(account.size() + 1 + address.size());
-    k.append(account).push_back('\0');
-    k.append(address);
-    return k;
+// The wait imposed by `all` (oldest first): nothing for the free failures, then base * 2^(n - free)
+// after the latest failure, capped at max_delay; and, past the hourly cap, until the oldest
+// counted failure leaves the hour. Failures an hour old or more do not count.
+milliseconds wait_of(const std::vector<time_point>& all, std::size_t free, std::size_t hourly_cap, time_point now,
+                     const throttle_options& o) {
+    const auto first = std::find_if(all.begin(), all.end(), [&](time_point t) { return now - t < detail::throttle_hour; });
+    const std::size_t n = static_cast<std::size_t>(all.end() - first);
+    if (n == 0) return milliseconds(0);
+    milliseconds w(0);
+    if (n >= hourly_cap) w = std::chrono::ceil<milliseconds>(first[n - hourly_cap] + detail::throttle_hour - now);
+    if (n >= free) {
+        const std::size_t doublings = std::min<std::size_t>(n - free, 30);
+        const milliseconds delay = std::min<milliseconds>(o.base_delay * (1LL << doublings), o.max_delay);
+        w = std::max(w, std::chrono::ceil<milliseconds>(all.back() + delay - now));
+    }
+    return std::max(w, milliseconds(0));
 }
 
 }  // namespace
@@ -36,95 +39,78 @@ std::string pair_key(std::string_view account, std::string_view address) {
 struct login_throttle::impl {
     throttle_options options;
     const sesh::clock& clock;
-    mutable std::mutex mutex;
-    table pairs;      // backoff of one account from one address
-    table addresses;  // backoff of one address over all accounts
-    table accounts;   // the hourly cap of one account (each address counted within its share)
+    std::shared_ptr<throttle_store> counts;
 
-    explicit impl(throttle_options o) : options(o), clock(o.clock ? *o.clock : system_clock()) {}
+    impl(std::shared_ptr<throttle_store> c, throttle_options o)
+        : options(o), clock(o.clock ? *o.clock : system_clock()), counts(std::move(c)) {}
 
-    static void forget_old(failures& f, time_point now) {
-        while (!f.times.empty() && now - f.times.front() >= hour) f.times.pop_front();
+    // The backoff needs the last failure and the count up to 30 doublings; the share needs the
+    // hour's count up to the share.
+    [[nodiscard]] throttle_keep keep() const {
+        const auto& o = options;
+        return throttle_keep{std::max(o.free_failures_per_account + 31, o.address_share_per_hour + 1),
+                             o.free_failures_per_address + 31, o.max_failures_per_hour, o.address_share_per_hour};
     }
 
-    // The wait imposed by `f`: nothing for the free failures, then base * 2^(n - free) after the
-    // latest failure, capped at max_delay; and, past the hourly cap, until the oldest counted
-    // failure leaves the hour.
-    std::chrono::milliseconds wait(const failures& f, std::size_t free, std::size_t hourly_cap, time_point now) const {
-        using std::chrono::milliseconds;
-        const std::size_t n = f.times.size();
-        if (n == 0) return milliseconds(0);
-        milliseconds w(0);
-        if (n >= hourly_cap) {
-            w = std::chrono::ceil<milliseconds>(f.times[n - hourly_cap] + hour - now);
-        }
-        if (n >= free) {
-            const std::size_t doublings = std::min<std::size_t>(n - free, 30);
-            const std::chrono::milliseconds delay = std::min<std::chrono::milliseconds>(options.base_delay * (1LL << doublings), options.max_delay);
-            w = std::max(w, std::chrono::ceil<milliseconds>(f.times.back() + delay - now));
-        }
-        return std::max(w, milliseconds(0));
-    }
-
-    std::chrono::milliseconds wait_of(table& map, const std::string& key, std::size_t free, std::size_t cap,
-                                      time_point now) const {
-        auto it = map.find(key);
-        if (it == map.end()) return std::chrono::milliseconds(0);
-        forget_old(it->second, now);
-        return wait(it->second, free, cap, now);
-    }
-
-    // Adds a failure at `now` to `key`; returns how many failures it holds within the hour.
-    std::size_t record(table& map, std::string key, time_point now, std::size_t keep) {
-        if (map.size() >= options.max_entries) prune(map, now);
-        auto& f = map[std::move(key)];
-        forget_old(f, now);
-        f.times.push_back(now);
-        while (f.times.size() > keep) f.times.pop_front();
-        return f.times.size();
-    }
-
-    // Drops entries whose last failure is over an hour old; if that frees nothing, the entry with
-    // the oldest last failure, so a flood of made-up names cannot grow memory without bound.
-    void prune(table& map, time_point now) {
-        std::erase_if(map, [&](const auto& kv) { return kv.second.times.empty() || now - kv.second.times.back() >= hour; });
-        if (map.size() < options.max_entries) return;
-        auto oldest = std::min_element(map.begin(), map.end(), [](const auto& a, const auto& b) {
-            return a.second.times.back() < b.second.times.back();
-        });
-        map.erase(oldest);
+    // An address has no hourly cap of its own beyond its backoff: many people may share it.
+    [[nodiscard]] milliseconds wait(const throttle_failures& f, time_point now) const {
+        const auto& o = options;
+        return std::max({wait_of(f.pair, o.free_failures_per_account, no_limit, now, o),
+                         wait_of(f.address, o.free_failures_per_address, no_limit, now, o),
+                         wait_of(f.account, no_limit, o.max_failures_per_hour, now, o)});
     }
 };
 
-login_throttle::login_throttle(throttle_options options) : impl_(std::make_unique<impl>(options)) {}
+login_throttle::login_throttle(throttle_options options)
+    : login_throttle(detail::make_memory_throttle_store(options.max_entries), options) {}
+login_throttle::login_throttle(std::shared_ptr<throttle_store> counts, throttle_options options)
+    : impl_(std::make_shared<impl>(std::move(counts), options)) {}
 login_throttle::~login_throttle() = default;
 
-std::chrono::milliseconds login_throttle::retry_after(std::string_view account, std::string_view address) const {
-    std::lock_guard lock(impl_->mutex);
+result<milliseconds> login_throttle::check(std::string_view account, std::string_view address) const {
     const auto now = impl_->clock.now();
-    const auto& o = impl_->options;
-    auto& i = *impl_;
-    // An address has no hourly cap of its own beyond its backoff: many people may share it.
-    return std::max({i.wait_of(i.pairs, pair_key(account, address), o.free_failures_per_account, none, now),
-                     i.wait_of(i.addresses, std::string(address), o.free_failures_per_address, none, now),
-                     i.wait_of(i.accounts, std::string(account), none, o.max_failures_per_hour, now)});
+    auto f = impl_->counts->load(account, address, now);
+    if (!f) return fail(f.error());
+    return impl_->wait(*f, now);
+}
+
+milliseconds login_throttle::retry_after(std::string_view account, std::string_view address) const {
+    auto w = check(account, address);
+    if (w) return *w;
+    sesh::logger()->error("login throttle: the failure counts cannot be read ({}); refusing the attempt",
+                          w.error().message());
+    return impl_->options.max_delay;
 }
 
 void login_throttle::record_failure(std::string_view account, std::string_view address) {
-    std::lock_guard lock(impl_->mutex);
-    const auto now = impl_->clock.now();
-    const auto& o = impl_->options;
-    // The backoff needs the last failure and the count up to 30 doublings; the share needs the
-    // hour's count up to the share.
-    const std::size_t in_hour = impl_->record(impl_->pairs, pair_key(account, address), now,
-                                              std::max(o.free_failures_per_account + 31, o.address_share_per_hour + 1));
-    impl_->record(impl_->addresses, std::string(address), now, o.free_failures_per_address + 31);
-    if (in_hour <= o.address_share_per_hour) impl_->record(impl_->accounts, std::string(account), now, o.max_failures_per_hour);
+    if (auto r = impl_->counts->add_failure(account, address, impl_->clock.now(), impl_->keep()); !r)
+        sesh::logger()->error("login throttle: a failure could not be recorded ({})", r.error().message());
 }
 
 void login_throttle::record_success(std::string_view account, std::string_view address) {
-    std::lock_guard lock(impl_->mutex);
-    impl_->pairs.erase(pair_key(account, address));
+    if (auto r = impl_->counts->clear_pair(account, address); !r)
+        sesh::logger()->error("login throttle: a success could not be recorded ({})", r.error().message());
+}
+
+void login_throttle::start_check(std::string account, std::string address, boost::asio::io_context* loop,
+                                 store_callback<milliseconds> done) const {
+    const auto now = impl_->clock.now();
+    impl_->counts->start_load(std::move(account), std::move(address), now, loop,
+                              [i = impl_, now, done = std::move(done)](result<throttle_failures> f) {
+                                  if (!f) return done(fail(f.error()));
+                                  done(i->wait(*f, now));
+                              });
+}
+
+void login_throttle::start_record_failure(std::string account, std::string address, boost::asio::io_context* loop,
+                                          store_callback<void> done) {
+    impl_->counts->start_add_failure(std::move(account), std::move(address), impl_->clock.now(), impl_->keep(), loop,
+                                     std::move(done));
+}
+
+void login_throttle::start_record_success(std::string account, std::string address, boost::asio::io_context* loop,
+                                          store_callback<void> done) {
+    impl_->counts->start_clear_pair(std::move(account), std::move(address), loop, std::move(done));
 }
 
 }  // namespace sesh

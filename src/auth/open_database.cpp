@@ -2,6 +2,7 @@
 // itself is store/open_backend.cpp).
 #include <sesh/database.hpp>
 
+#include "auth/throttle_backends.hpp"
 #include "auth/user_backends.hpp"
 
 namespace sesh {
@@ -15,7 +16,9 @@ result<database> open_database(std::string_view url, const store_options& option
             if (!sessions) return fail(sessions.error());
             auto users = detail::make_user_store(db, options);
             if (!users) return fail(users.error());
-            return database{std::move(*sessions), std::move(*users)};
+            auto throttle = detail::make_throttle_store(db, options);
+            if (!throttle) return fail(throttle.error());
+            return database{std::move(*sessions), std::move(*users), std::move(*throttle)};
         },
         *b);
 }

@@ -4,6 +4,7 @@
 
 #include <boost/asio/use_awaitable.hpp>
 
+#include <sesh/async_throttle.hpp>
 #include <sesh/async_users.hpp>
 #include <sesh/http/body.hpp>
 #include <sesh/http/middleware.hpp>
@@ -110,20 +111,24 @@ void add_account_routes(http::router& r, app& a) {
             co_return http::json_error(status::bad_request, describe(problem));
         const std::string account = normalize_user_name((*u)->name);
         const std::string address(ctx.client_address());
-        if (const auto wait = a.throttle.retry_after(account, address); wait.count() > 0) {
+        const auto wait = co_await async_check(a.throttle, account, address, boost::asio::use_awaitable);
+        if (!wait) co_return store_down();
+        if (wait->count() > 0) {
             a.metrics.login_failure();
-            co_return with_retry_after(http::json_error(status::too_many_requests, "Too many attempts, try again later"), wait);
+            co_return with_retry_after(http::json_error(status::too_many_requests, "Too many attempts, try again later"), *wait);
         }
         const std::string hash = (*u)->password_hash;
         const password_params params = a.config.password;
         const auto ok = co_await a.hashing.run(ctx, hashing_gate::kind::sign_in, [&] { return verify_password(hash, current); });
         if (!ok) co_return hashing_busy();
         if (!*ok) {
-            a.throttle.record_failure(account, address);
+            if (!(co_await async_record_failure(a.throttle, account, address, boost::asio::use_awaitable)).has_value())
+                co_return store_down();
             a.metrics.login_failure();
             co_return http::json_error(status::forbidden, "Current password is wrong");
         }
-        a.throttle.record_success(account, address);
+        if (!(co_await async_record_success(a.throttle, account, address, boost::asio::use_awaitable)).has_value())
+            co_return store_down();
         auto fresh = co_await a.hashing.run(ctx, hashing_gate::kind::sign_in, [&] { return hash_password(next, params); });
         if (!fresh) co_return hashing_busy();
         if (!*fresh) co_return store_down();

@@ -80,7 +80,7 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     new_sessions.limit = c.new_sessions_per_minute;
     new_sessions.window = std::chrono::minutes(1);
     return std::unique_ptr<app>(new app{std::move(c), std::move(db->sessions), std::move(db->users), std::move(*mgr),
-                                        login_throttle{}, {}, secure, std::move(csrf), std::move(callback),
+                                        login_throttle{std::move(db->throttle)}, {}, secure, std::move(csrf), std::move(callback),
                                         std::move(*metrics_allow), rate_limiter{new_sessions}, rate_limiter{signups},
                                         hashing_gate{hashing_queue, hashing_threads - 1}});
 }

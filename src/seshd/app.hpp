@@ -29,6 +29,7 @@ struct app {
     std::shared_ptr<sesh::store> store;
     std::shared_ptr<user_store> users;
     session_manager sessions;
+    /// Counts in the store (open_database's throttle), so every node on it throttles as one.
     login_throttle throttle;
     http::metrics metrics;
     /// True when public_url is https: Secure cookies and the __Secure-/__Host- names.
@@ -61,7 +62,8 @@ struct login_result {
 };
 
 /// Checks `name` and `password` and on success signs the request's session in. In order: the
-/// throttle (per normalized name and client address); the user lookup; argon2id verification
+/// throttle (per normalized name and client address; unavailable when its counts cannot be read
+/// or a failure cannot be recorded); the user lookup; argon2id verification
 /// off the I/O threads through the hashing gate (busy when it is full) (verify_dummy_password for an unknown name, so both failures take the same
 /// time); a rehash when the parameters changed; then start_user_session. Records failures and
 /// successes in the throttle and metrics; logs the name and address, never the password.

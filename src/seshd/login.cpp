@@ -3,6 +3,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <sesh/log.hpp>
 
+#include <sesh/async_throttle.hpp>
 #include <sesh/async_users.hpp>
 #include <sesh/error.hpp>
 #include <sesh/log_escape.hpp>
@@ -19,10 +20,17 @@ http::awaitable<login_result> sign_in(http::context& ctx, app& a, std::string_vi
     // forged log lines).
     const std::string logged_name = escape_for_log(name);
     const std::string logged_address = escape_for_log(address);
-    if (const auto wait = a.throttle.retry_after(name, address); wait.count() > 0) {
+    // The counts may be on another machine (Redis): awaited, and an outage refuses the attempt
+    // (503) rather than letting it through unthrottled.
+    const auto wait = co_await async_check(a.throttle, name, address, boost::asio::use_awaitable);
+    if (!wait) {
+        a.metrics.store_error();
+        co_return login_result{login_outcome::unavailable};
+    }
+    if (wait->count() > 0) {
         a.metrics.login_failure();
         sesh::logger()->info("login throttled for {} from {}", logged_name, logged_address);
-        co_return login_result{login_outcome::throttled, wait};
+        co_return login_result{login_outcome::throttled, *wait};
     }
     auto found = co_await async_find_by_name(*a.users, name, boost::asio::use_awaitable);
     if (!found) {
@@ -41,7 +49,12 @@ http::awaitable<login_result> sign_in(http::context& ctx, app& a, std::string_vi
         co_return login_result{login_outcome::busy, std::chrono::seconds(1)};
     }
     if (!*ok) {
-        a.throttle.record_failure(name, address);
+        // A failure that cannot be counted is not answered as an ordinary one: the guesser
+        // would get it for free.
+        if (!(co_await async_record_failure(a.throttle, name, address, boost::asio::use_awaitable)).has_value()) {
+            a.metrics.store_error();
+            co_return login_result{login_outcome::unavailable};
+        }
         a.metrics.login_failure();
         sesh::logger()->info("login failed for {} from {}", logged_name, logged_address);
         co_return login_result{login_outcome::invalid};
@@ -53,7 +66,8 @@ http::awaitable<login_result> sign_in(http::context& ctx, app& a, std::string_vi
         if (fresh && *fresh)
             (void)co_await async_set_password(*a.users, u.id, **fresh, u.password_changed, boost::asio::use_awaitable);
     }
-    a.throttle.record_success(name, address);
+    if (!(co_await async_record_success(a.throttle, name, address, boost::asio::use_awaitable)).has_value())
+        sesh::logger()->warn("login for {} from {}: its earlier failures could not be cleared", logged_name, logged_address);
     if (!co_await start_user_session(ctx, u)) co_return login_result{login_outcome::unavailable};
     sesh::logger()->info("login for {} from {}", logged_name, logged_address);
     co_return login_result{login_outcome::ok};

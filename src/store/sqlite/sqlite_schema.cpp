@@ -42,6 +42,19 @@ CREATE TABLE not_before (
     t_ms    INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 2: the login throttle's failures, one row each, so every process on the file shares the
+    // counts (issue 12). kind: 0 an (account, address) pair, 1 an address, 2 an account's hourly
+    // cap; the column a kind does not use is ''. A rowid table: rows come and go by the hour.
+    R"sql(
+CREATE TABLE sesh_throttle (
+    kind    INTEGER NOT NULL,
+    account TEXT    NOT NULL,
+    address TEXT    NOT NULL,
+    at_ms   INTEGER NOT NULL
+);
+CREATE INDEX sesh_throttle_by_key ON sesh_throttle (kind, account, address, at_ms);
+CREATE INDEX sesh_throttle_by_time ON sesh_throttle (at_ms);
+)sql",
 };
 
 // Rolls back unless committed, so every early return leaves the file as it was.
