@@ -1,5 +1,6 @@
 // The asynchronous face of sesh::login_throttle, in the universal model of <sesh/async_store.hpp>:
-// each operation takes a completion token (use_awaitable, a callback, use_future).
+// each operation takes a completion token (use_awaitable, a callback, use_future). The throttle
+// must outlive every operation started on it.
 //
 //     auto wait = co_await sesh::async_check(throttle, name, address, boost::asio::use_awaitable);
 //     if (!wait) co_return unavailable();        // the counts could not be read: refuse, 503

@@ -94,9 +94,12 @@ void login_throttle::record_success(std::string_view account, std::string_view a
 
 void login_throttle::start_check(std::string account, std::string address, boost::asio::io_context* loop,
                                  store_callback<milliseconds> done) const {
+    // The callback borrows the state (the throttle outlives its operations, as a store does):
+    // owning it would let the last reference die on the store's own thread, whose destructor
+    // would then join itself (std::system_error "Resource deadlock avoided").
     const auto now = impl_->clock.now();
     impl_->counts->start_load(std::move(account), std::move(address), now, loop,
-                              [i = impl_, now, done = std::move(done)](result<throttle_failures> f) {
+                              [i = impl_.get(), now, done = std::move(done)](result<throttle_failures> f) {
                                   if (!f) return done(fail(f.error()));
                                   done(i->wait(*f, now));
                               });
