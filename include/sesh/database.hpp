@@ -30,8 +30,9 @@ struct database {
 /// group-committing writer; the file is created if missing, its directory must exist),
 /// `redis://[USER:PASSWORD@]HOST[:PORT][/DB]` (one connection pool, and one pipelined connection per
 /// io_context that awaits either store); the URL grammar is open_store's. errc::invalid_argument for an unknown scheme, a malformed URL or unusable
-/// options; errc::store_unavailable if the database cannot be opened (a Redis server that is down
-/// is not an error: calls fail until it is up). `options` as for open_store.
+/// options; errc::store_unavailable if the database cannot be opened, errc::access_denied if it
+/// refuses the URL's credentials (a Redis server that is down is not an error: calls fail until
+/// it is up). `options` as for open_store.
 [[nodiscard]] result<database> open_database(std::string_view url, const store_options& options = {});
 
 }  // namespace sesh

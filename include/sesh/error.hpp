@@ -22,6 +22,7 @@ enum class errc {
     not_found,              ///< the record does not exist (or no longer: destroyed or expired)
     already_exists,         ///< a record with this key exists already
     wrong_type,             ///< a session value exists but is not of the type asked for
+    access_denied,          ///< the store refused the credentials in its URL (wrong user or password)
 };
 
 /// The category of sesh::errc. Thread-safe; the object lives for the whole program.

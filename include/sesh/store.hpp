@@ -156,8 +156,10 @@ public:
 ///   brackets (`[::1]`); with a password, `AUTH [USER] PASSWORD` on every (re)connect (user and
 ///   password percent-decoded). `rediss://` is refused: this build's hiredis has no TLS.
 /// errc::invalid_argument for an unknown scheme or a bad URL; errc::store_unavailable if the
-/// backend cannot be opened (e.g. unwritable SQLite file). A Redis server that is down (or refuses
-/// the password) at open time is not an error: calls fail until it is up, and the refusal is logged.
+/// backend cannot be opened (e.g. unwritable SQLite file); errc::access_denied if Redis refuses the
+/// URL's credentials at open time (logged). A Redis server that is down at open time is not an
+/// error: calls fail until it is up. A password refused later (rotated on the server) is an
+/// outage: calls fail with store_unavailable until Redis accepts it again.
 [[nodiscard]] result<std::unique_ptr<store>> open_store(std::string_view url, const store_options& options = {});
 
 /// `url` with its password replaced by `***` (`redis://app:***@127.0.0.1:6379/0`), for log lines

@@ -24,6 +24,7 @@ public:
             case errc::not_found: return "not found";
             case errc::already_exists: return "already exists";
             case errc::wrong_type: return "value of another type";
+            case errc::access_denied: return "the store refused the credentials (wrong user or password)";
         }
         return "unknown sesh error";
     }

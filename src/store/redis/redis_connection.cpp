@@ -68,8 +68,10 @@ result<std::unique_ptr<connection>> connection::open(const connection_config& cf
     for (std::size_t i = 0; i < replies->size(); ++i) {
         const auto step = check_hello(cfg, i, *(*replies)[i]);
         if (!step.ok) {
-            sesh::logger()->error("sesh redis {}:{}: {}: {}", cfg.host, cfg.port, step.what, reply_text(*(*replies)[i]));
-            return fail(errc::store_unavailable);
+            const std::string_view why = reply_text(*(*replies)[i]);
+            sesh::logger()->error("sesh redis {}:{}: {}: {}", cfg.host, cfg.port, step.what, why);
+            // NOAUTH: the server wants a password the URL does not give.
+            return fail(step.what == "AUTH" || why.starts_with("NOAUTH") ? errc::access_denied : errc::store_unavailable);
         }
         if (step.script < cfg.scripts.size()) conn->shas_[step.script] = reply_text(*(*replies)[i]);
     }

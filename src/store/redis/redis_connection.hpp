@@ -117,9 +117,10 @@ struct hello_reply {
 /// every run() fails: the reply stream can no longer be trusted, so the owner drops it.
 class connection {
 public:
-    /// Connects to cfg.host:cfg.port, SELECTs cfg.db and loads cfg.scripts, all before
-    /// `deadline` (and within cfg.timeout). errc::store_unavailable on any failure, with hiredis's
-    /// or Redis's message logged. `cfg` must outlive the connection.
+    /// Connects to cfg.host:cfg.port, AUTHs, SELECTs cfg.db and loads cfg.scripts, all before
+    /// `deadline` (and within cfg.timeout). errc::access_denied when Redis refuses the
+    /// credentials (or wants some and the config has none), errc::store_unavailable on any other
+    /// failure; hiredis's or Redis's message is logged. `cfg` must outlive the connection.
     [[nodiscard]] static result<std::unique_ptr<connection>> open(const connection_config& cfg,
                                                                   steady::time_point deadline);
 

@@ -14,7 +14,11 @@ result<std::shared_ptr<redis_database>> redis_database::open(const redis_address
     if (options.timeout <= std::chrono::milliseconds::zero()) return fail(errc::invalid_argument);
     redis::connection_config cfg{a.host, a.port, a.db, options.timeout, redis::script_texts(), a.user, a.password};
     std::shared_ptr<redis_database> out(new redis_database(std::move(cfg), options.pool_size));
-    (void)out->pool_.acquire(out->deadline());
+    // One connection now, so a misconfiguration shows at start-up: a password Redis refuses fails
+    // the open; a server that is down does not (calls fail until it is up). Not pooled: the pool
+    // connects on first use.
+    if (auto first = redis::connection::open(out->cfg_, out->deadline()); !first && first.error() == errc::access_denied)
+        return fail(errc::access_denied);
     return out;
 }
 

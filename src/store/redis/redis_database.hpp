@@ -33,10 +33,9 @@ namespace sesh::detail {
 class redis_database {
 public:
     /// The database `a` names (AUTHing and SELECTing on every connect), with up to
-    /// store_options::pool_size pooled connections. Opens the first connection now, so a
-    /// misconfiguration (a wrong password) shows in the log at start-up; a server that is down is
-    /// not an error (calls fail until it is up). errc::invalid_argument for a timeout that is not
-    /// positive.
+    /// store_options::pool_size pooled connections. Connects once now: errc::access_denied when
+    /// Redis refuses the credentials; a server that is down is not an error (calls fail until it
+    /// is up). errc::invalid_argument for a timeout that is not positive.
     [[nodiscard]] static result<std::shared_ptr<redis_database>> open(const redis_address& a,
                                                                       const store_options& options);
 

@@ -40,7 +40,9 @@ result<lease> pool::acquire(steady::time_point deadline) {
         next_connect_ = steady::now() + backoff_;
         backoff_ = std::min(backoff_ * 2, max_backoff);
         returned_.notify_one();
-        return fail(conn.error());
+        // To a caller every failed connect is an outage (a refused password included: it ends
+        // when the operator fixes Redis or the URL, and the refusal was logged).
+        return fail(errc::store_unavailable);
     }
     backoff_ = first_backoff;
     next_connect_ = {};
