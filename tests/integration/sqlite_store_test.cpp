@@ -534,5 +534,22 @@ TEST(sqlite_store, a_new_database_and_its_wal_and_shm_are_readable_by_the_owner_
     EXPECT_EQ(mode_of(dir.file("sesh.db-shm")), 0600u);
 }
 
+// `sqlite:./data/sesh.db` on a fresh checkout: the missing directories are made, private like the
+// file, while an existing one keeps the mode its owner gave it.
+TEST(sqlite_store, makes_the_missing_directories_of_its_path_owner_only) {
+    temp_dir dir;
+    ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
+    manual_clock fake_time;
+    const mode_t old_mask = ::umask(022);
+    auto s = open_at(dir.file("data/sessions/sesh.db"), fake_time, no_purge());
+    ::umask(old_mask);
+    ASSERT_NE(s, nullptr);
+    ASSERT_TRUE(s->create(make_record("k1", fake_time.now())));
+    EXPECT_EQ(mode_of(dir.file("data")), 0700u);
+    EXPECT_EQ(mode_of(dir.file("data/sessions")), 0700u);
+    EXPECT_EQ(mode_of(dir.file("data/sessions/sesh.db")), 0600u);
+    EXPECT_EQ(mode_of(dir.path().string()), 0755u);
+}
+
 }  // namespace
 }  // namespace sesh::test
