@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the built project (cmake --install) into a scratch prefix, then configures, builds and
-# runs tests/package against it through find_package(sesh); then builds examples/protected_api the
-# same way and checks, over loopback, that require_session guards its route; then builds
+# runs tests/package against it through find_package(sesh), and compiles the README's C++ snippets
+# (tests/package/readme); then builds examples/protected_api the same way and checks, over
+# loopback, that require_session guards its route; then builds
 # examples/beast_redis and signs in and out through it on a real redis-server on a free port; then
 # the adapter examples (beast_adapter, and httplib_adapter when cpp-httplib was found), each driven
 # through a sign-in's life by sign_in_out.mjs.
@@ -15,6 +16,21 @@ cmake --install "$build" --prefix "$work/prefix" >/dev/null
 cmake -S "$src/tests/package" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/build" >/dev/null
 "$work/build/consumer"
+
+# Every ```cpp block of the README's "Using libsesh" section, one translation unit each, compiled as
+# written: the snippets a user copies must build.
+mkdir -p "$work/readme"
+awk -v dir="$work/readme" '
+  /^## Using libsesh/ { section = 1; next }
+  section && /^## / { section = 0 }
+  section && /^```cpp$/ { n++; file = sprintf("%s/snippet_%d.cpp", dir, n); code = 1; next }
+  code && /^```$/ { code = 0; close(file); next }
+  code { print > file }
+' "$src/README.md"
+cmake -S "$src/tests/package/readme" -B "$work/readme-build" -DCMAKE_PREFIX_PATH="$work/prefix" \
+      -DSNIPPET_DIR="$work/readme" >/dev/null
+cmake --build "$work/readme-build" -j2 >/dev/null
+echo "readme: $(ls "$work/readme" | wc -l) C++ snippets of \"Using libsesh\" compile"
 
 cmake -S "$src/examples/protected_api" -B "$work/example" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/example" -j2 >/dev/null
