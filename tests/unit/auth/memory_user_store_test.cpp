@@ -17,12 +17,12 @@ INSTANTIATE_TEST_SUITE_P(memory, user_store_conformance, ::testing::Values(memor
 TEST(open_user_store, refuses_unknown_schemes_and_bad_urls) {
     EXPECT_EQ(open_user_store("postgres://x").error(), errc::invalid_argument);
     EXPECT_EQ(open_user_store("sqlite:").error(), errc::invalid_argument);
-    EXPECT_EQ(open_user_store("redis://user:pw@host:1").error(), errc::invalid_argument);
+    EXPECT_EQ(open_user_store("redis://user@host:1").error(), errc::invalid_argument);
     EXPECT_EQ(open_user_store("redis://host:99999").error(), errc::invalid_argument);
 }
 
 TEST(open_database, refuses_what_open_store_refuses) {
-    for (const char* url : {"postgres://x", "sqlite:", "redis://user:pw@host:1", "redis://host:99999", "memory"})
+    for (const char* url : {"postgres://x", "sqlite:", "redis://user@host:1", "rediss://host:1", "redis://host:99999", "memory"})
         EXPECT_EQ(open_database(url).error(), errc::invalid_argument) << url;
 }
 
