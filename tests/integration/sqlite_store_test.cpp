@@ -209,9 +209,14 @@ TEST(sqlite_store, a_file_that_is_not_a_database_is_store_unavailable) {
     EXPECT_TRUE(is_store_unavailable(open_store("sqlite:" + dir.file("junk.db"))));
 }
 
-TEST(sqlite_store, a_missing_directory_is_store_unavailable) {
+// A missing directory is made (makes_the_missing_directories_of_its_path_owner_only); one that
+// cannot be, because a file stands in its place, leaves the store unavailable.
+TEST(sqlite_store, a_directory_that_cannot_be_made_is_store_unavailable) {
     temp_dir dir;
-    EXPECT_TRUE(is_store_unavailable(open_store("sqlite:" + dir.file("no/such/dir/sesh.db"))));
+    std::FILE* f = std::fopen(dir.file("data").c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fclose(f);
+    EXPECT_TRUE(is_store_unavailable(open_store("sqlite:" + dir.file("data/sessions/sesh.db"))));
 }
 
 TEST(sqlite_store, a_zero_purge_interval_is_an_invalid_argument) {
