@@ -42,6 +42,13 @@ struct codec {
 
 codec make_codec(const jwt_args& a) {
     const auto secrets = parse_jwt_secrets(read_secret_text(a.secret_file, "SESH_SECRET"));
+    // next-auth takes any non-empty secret, so the codecs do too (a token from an app with a short
+    // secret must still open), but a short one is guessable offline from any token: say so.
+    for (const auto& s : secrets) {
+        if (s.size() < 32)
+            std::fprintf(stderr, "sesh: warning: a secret of %zu characters is weak; use 32 or more (`sesh secret`)\n",
+                         s.size());
+    }
     codec c;
     if (a.format == "v4") {
         nextauth_jwt_options o;

@@ -75,6 +75,16 @@ test('jwt secret may come from --secret-file, and a JSON array rotates secrets',
   assert.equal(JSON.parse(r.out).name, 'Old');
 });
 
+test('jwt takes a short secret as next-auth does, with a warning on stderr', async () => {
+  const short = 'tiny-secret';
+  const r = sesh(['jwt', 'encode'], { input: '{"sub":"1"}', env: { SESH_SECRET: short } });
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /^sesh: warning: a secret of 11 characters is weak; use 32 or more/);
+  const claims = await nextAuthJwt.decode({ token: r.out, secret: short });
+  assert.equal(claims.sub, '1');
+  assert.equal(sesh(['jwt', 'decode', r.out], { env: { SESH_SECRET: secret } }).err.includes('warning'), false);
+});
+
 test('jwt refuses a secret on the command line and a missing secret', () => {
   assert.notEqual(sesh(['jwt', 'decode', '--secret', secret, 'x.y.z']).code, 0);
   assertOneLineFailure(sesh(['jwt', 'decode', 'x']), /SESH_SECRET/);

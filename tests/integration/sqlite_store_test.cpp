@@ -209,9 +209,14 @@ TEST(sqlite_store, a_file_that_is_not_a_database_is_store_unavailable) {
     EXPECT_TRUE(is_store_unavailable(open_store("sqlite:" + dir.file("junk.db"))));
 }
 
-TEST(sqlite_store, a_missing_directory_is_store_unavailable) {
+// A missing directory is made (makes_the_missing_directories_of_its_path_owner_only); one that
+// cannot be, because a file stands in its place, leaves the store unavailable.
+TEST(sqlite_store, a_directory_that_cannot_be_made_is_store_unavailable) {
     temp_dir dir;
-    EXPECT_TRUE(is_store_unavailable(open_store("sqlite:" + dir.file("no/such/dir/sesh.db"))));
+    std::FILE* f = std::fopen(dir.file("data").c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fclose(f);
+    EXPECT_TRUE(is_store_unavailable(open_store("sqlite:" + dir.file("data/sessions/sesh.db"))));
 }
 
 TEST(sqlite_store, a_zero_purge_interval_is_an_invalid_argument) {
@@ -532,6 +537,23 @@ TEST(sqlite_store, a_new_database_and_its_wal_and_shm_are_readable_by_the_owner_
     EXPECT_EQ(mode_of(dir.file("sesh.db")), 0600u);
     EXPECT_EQ(mode_of(dir.file("sesh.db-wal")), 0600u);
     EXPECT_EQ(mode_of(dir.file("sesh.db-shm")), 0600u);
+}
+
+// `sqlite:./data/sesh.db` on a fresh checkout: the missing directories are made, private like the
+// file, while an existing one keeps the mode its owner gave it.
+TEST(sqlite_store, makes_the_missing_directories_of_its_path_owner_only) {
+    temp_dir dir;
+    ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
+    manual_clock fake_time;
+    const mode_t old_mask = ::umask(022);
+    auto s = open_at(dir.file("data/sessions/sesh.db"), fake_time, no_purge());
+    ::umask(old_mask);
+    ASSERT_NE(s, nullptr);
+    ASSERT_TRUE(s->create(make_record("k1", fake_time.now())));
+    EXPECT_EQ(mode_of(dir.file("data")), 0700u);
+    EXPECT_EQ(mode_of(dir.file("data/sessions")), 0700u);
+    EXPECT_EQ(mode_of(dir.file("data/sessions/sesh.db")), 0600u);
+    EXPECT_EQ(mode_of(dir.path().string()), 0755u);
 }
 
 }  // namespace

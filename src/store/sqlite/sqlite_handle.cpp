@@ -10,12 +10,23 @@
 namespace sesh::detail {
 namespace {
 
+// `sqlite:./data/sesh.db` on a fresh machine: the missing directories are made, each 0700 like the
+// file below (only ones made here: an existing directory's mode is the operator's). A directory
+// that cannot be made is left to sqlite3_open_v2 to report.
+void create_private_parents(const std::string& path) {
+    for (auto slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+        const std::string dir = path.substr(0, slash);
+        if (::mkdir(dir.c_str(), 0700) == 0) (void)::chmod(dir.c_str(), 0700);  // despite a umask like 0277
+    }
+}
+
 // The file holds password hashes and session records. SQLite would create it 0644 (less the
 // umask); creating it first, empty (an empty file is an empty database), fixes its mode to 0600
 // without touching the umask, which is process-wide and would race other threads. SQLite creates
 // -wal and -shm with the database's own mode (os_unix.c findCreateFileMode, unixOpenSharedMemory).
 void create_private(const std::string& path) {
     if (path.empty() || path == ":memory:" || path.starts_with("file:")) return;
+    create_private_parents(path);
     // Exists already (its mode is the operator's), or cannot be made: sqlite3_open_v2 reports that.
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) return;

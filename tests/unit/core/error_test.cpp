@@ -48,3 +48,20 @@ TEST(error, fail_builds_an_unexpected_result) {
 }
 
 }  // namespace
+
+// "Bad expected access" said nothing: the exception names the error and carries it.
+TEST(error, value_of_a_failed_result_throws_the_error_and_its_message) {
+    const sesh::result<int> r = sesh::fail(sesh::errc::store_unavailable);
+    try {
+        (void)r.value();
+        FAIL() << "value() must throw";
+    } catch (const std::system_error& e) {
+        EXPECT_EQ(e.code(), sesh::errc::store_unavailable);
+        EXPECT_EQ(std::string(e.what()), "sesh::result::value() on an error (sesh:10): session store unavailable");
+    }
+    try {
+        (void)r.value();
+    } catch (const tl::bad_expected_access<std::error_code>& e) {
+        EXPECT_EQ(e.error(), sesh::errc::store_unavailable);
+    }
+}

@@ -96,11 +96,13 @@ TEST(open_store, sqlite_url_takes_a_double_slash_form) {
     EXPECT_TRUE(fs::exists(file));
 }
 
-TEST(open_store, sqlite_in_a_missing_directory_is_unavailable) {
+TEST(open_store, sqlite_makes_a_missing_directory) {
     temp_dir dir;
-    auto s = sesh::open_store("sqlite:" + (dir.path() / "missing" / "sesh.db").string());
-    ASSERT_FALSE(s);
-    EXPECT_EQ(s.error(), sesh::errc::store_unavailable);
+    const auto file = dir.path() / "missing" / "sesh.db";
+    auto s = sesh::open_store("sqlite:" + file.string());
+    ASSERT_TRUE(s) << s.error().message();
+    expect_working(**s);
+    EXPECT_TRUE(fs::exists(file));
 }
 
 TEST(open_store, redis_url_opens_while_nothing_listens_and_calls_fail_within_the_timeout) {
