@@ -18,4 +18,4 @@ sesh_gtest(integration_auth integration
   integration/throttle_store_test.cpp
   integration/redis_server.cpp
 )
-target_link_libraries(integration_auth PRIVATE sesh_auth SQLite::SQLite3)
+target_link_libraries(integration_auth PRIVATE sesh_auth sesh_http SQLite::SQLite3)

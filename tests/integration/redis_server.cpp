@@ -1,6 +1,8 @@
 // Test helper: starts, kills, freezes and restarts a real redis-server on 127.0.0.1.
 #include "integration/redis_server.hpp"
 
+#include <sesh/http/message.hpp>
+
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -9,7 +11,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -107,22 +108,8 @@ std::string redis_server::url(int db) const { return "redis://127.0.0.1:" + std:
 
 std::string redis_server::url_as(const std::string& user, const std::string& password, int db) const {
     // Everything but unreserved characters escaped, so a password may hold ':', '@', '/' or '%'.
-    const auto encode = [](const std::string& in) {
-        static constexpr char hex[] = "0123456789ABCDEF";
-        std::string out;
-        for (const unsigned char c : in) {
-            if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-                out += static_cast<char>(c);
-            } else {
-                out += '%';
-                out += hex[c >> 4];
-                out += hex[c & 15];
-            }
-        }
-        return out;
-    };
-    return "redis://" + encode(user) + ":" + encode(password) + "@127.0.0.1:" + std::to_string(port_) + "/" +
-           std::to_string(db);
+    return "redis://" + http::url_encode(user) + ":" + http::url_encode(password) + "@127.0.0.1:" +
+           std::to_string(port_) + "/" + std::to_string(db);
 }
 
 bool redis_server::start() {
