@@ -144,17 +144,20 @@ std::string postgres_server::url(const std::string& db) const {
     return "postgres://postgres@127.0.0.1:" + std::to_string(port_) + "/" + db;
 }
 
-bool postgres_server::run_as_db_user(const std::vector<std::string>& args, const std::string& log_path) const {
+pid_t postgres_server::start_child(const std::vector<std::string>& args, const std::string& log_path,
+                                   int death_signal) const {
     child_argv argv(args);
     const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
-    if (pid < 0) {
-        if (log >= 0) ::close(log);
-        return false;
-    }
-    if (pid == 0) exec_child(argv, log, switch_user_, uid_, gid_, parent, SIGKILL);
+    if (pid == 0) exec_child(argv, log, switch_user_, uid_, gid_, parent, death_signal);
     if (log >= 0) ::close(log);
+    return pid;
+}
+
+bool postgres_server::run_as_db_user(const std::vector<std::string>& args, const std::string& log_path) const {
+    const pid_t pid = start_child(args, log_path, SIGKILL);
+    if (pid < 0) return false;
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
@@ -212,22 +215,13 @@ bool postgres_server::start() {
 
 bool postgres_server::spawn() {
     // A server for tests: durability off (fsync, synchronous commit) for speed, few connections.
-    child_argv argv({postgres_bin() + "/postgres", "-D", data_dir_, "-p", std::to_string(port_), "-k", dir_, "-c",
-                     "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c",
-                     "full_page_writes=off", "-c", "max_connections=60", "-c", "shared_buffers=16MB"});
-    const std::string log_path = dir_ + "/postgres.log";
-    const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        if (log >= 0) ::close(log);
-        return false;
-    }
-    if (pid == 0) {
-        // SIGQUIT: PostgreSQL's immediate shutdown, which takes the backends down too.
-        exec_child(argv, log, switch_user_, uid_, gid_, parent, SIGQUIT);
-    }
-    if (log >= 0) ::close(log);
+    // SIGQUIT if the test dies: PostgreSQL's immediate shutdown, which takes the backends too.
+    const pid_t pid = start_child({postgres_bin() + "/postgres", "-D", data_dir_, "-p", std::to_string(port_), "-k",
+                                   dir_, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
+                                   "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=60",
+                                   "-c", "shared_buffers=16MB"},
+                                  dir_ + "/postgres.log", SIGQUIT);
+    if (pid < 0) return false;
     pid_ = pid;
     return true;
 }

@@ -76,7 +76,10 @@ private:
     bool wait_ready();
     /// Sends `sig` to the postmaster and each of its children.
     void signal_all(int sig) const;
-    /// Runs argv to its end as the database user; true if it exited 0.
+    /// Starts args[0] as the database user, its output appended to `log_path`, sent
+    /// `death_signal` if this process dies first; its pid, or -1.
+    pid_t start_child(const std::vector<std::string>& args, const std::string& log_path, int death_signal) const;
+    /// Runs args[0] to its end as the database user; true if it exited 0.
     bool run_as_db_user(const std::vector<std::string>& args, const std::string& log_path) const;
 
     int port_ = 0;

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "integration/postgres_server.hpp"
+#include "integration/store_outage_support.hpp"
 #include "unit/store/async_face.hpp"
 #include "unit/store/conformance.hpp"
 
@@ -54,15 +55,6 @@ INSTANTIATE_TEST_SUITE_P(postgres, store_conformance,
 constexpr auto store_timeout = 300ms;
 constexpr auto margin = 1s;
 
-template <class R>
-std::error_code error_of(const R& r) {
-    return r ? std::error_code() : r.error();
-}
-
-std::chrono::milliseconds elapsed_since(steady::time_point t0) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - t0);
-}
-
 class postgres_store_test : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -82,18 +74,8 @@ protected:
 
     raw_postgres raw() const { return raw_postgres(server_.port()); }
 
-    // A live record: idle 30 min, absolute 1 day, from clock_.now().
     session_record record(std::string key, std::string user = "u1", std::string data = R"({"n":1})") const {
-        session_record r;
-        r.key = std::move(key);
-        r.user_id = std::move(user);
-        r.data = std::move(data);
-        r.created = r.last_seen = clock_.now();
-        r.idle_expires = r.created + 30min;
-        r.absolute_expires = r.created + 24h;
-        r.address = "127.0.0.1";
-        r.user_agent = "test/1.0";
-        return r;
+        return live_record(clock_, std::move(key), std::move(user), std::move(data));
     }
 
     // Every kind of call once; each must fail with store_unavailable within the timeout.
