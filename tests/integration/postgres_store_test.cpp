@@ -215,6 +215,27 @@ TEST_F(postgres_store_test, a_corrupt_row_reads_as_absent) {
     EXPECT_EQ(listed->front().key, "good");
 }
 
+TEST_F(postgres_store_test, expired_sessions_are_purged_in_the_background) {
+    options_.purge_batch = 3;  // several batches, the catch-up pause between them
+    options_.purge_interval = 50ms;
+    auto s = open();
+    ASSERT_NE(s, nullptr);
+    for (int i = 0; i < 10; ++i) {
+        session_record r = record("short" + std::to_string(i));
+        r.idle_expires = r.created + 1min;
+        ASSERT_TRUE(s->create(r));
+    }
+    ASSERT_TRUE(s->create(record("long")));
+    ASSERT_TRUE(s->deny("j", clock_.now() + 1min));
+    clock_.advance(2min);
+    auto db = raw();
+    const auto t0 = steady::now();
+    while (db.value("SELECT count(*) FROM sesh_sessions") != "1" && steady::now() - t0 < 10s)
+        std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(db.value("SELECT key FROM sesh_sessions"), "long");
+    EXPECT_EQ(db.value("SELECT count(*) FROM sesh_denied"), "0");
+}
+
 TEST_F(postgres_store_test, accounts_are_not_yet_supported) {
     auto d = open_database(server_.url(), options_);
     ASSERT_FALSE(d);

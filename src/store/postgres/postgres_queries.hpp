@@ -79,10 +79,11 @@ inline constexpr std::array<std::string_view, postgres_query_count> postgres_que
     // purge: $1 now, $2 batch size; expired sessions and deny-list entries, up to the batch each,
     // walking the expiry indexes; answers the sessions removed. Both DELETEs run to completion
     // whether or not the outer SELECT reads them (PostgreSQL's rule for data-modifying WITH).
-    "WITH s AS (DELETE FROM sesh_sessions WHERE key IN "
-    "(SELECT key FROM sesh_sessions WHERE expires_ms <= $1::bigint LIMIT $2::bigint) RETURNING 1), "
-    "d AS (DELETE FROM sesh_denied WHERE jti IN "
-    "(SELECT jti FROM sesh_denied WHERE until_ms <= $1::bigint LIMIT $2::bigint) RETURNING 1) "
+    // SKIP LOCKED: rows another process's purge (or a write) holds are left to it, not waited for.
+    "WITH s AS (DELETE FROM sesh_sessions WHERE key IN (SELECT key FROM sesh_sessions "
+    "WHERE expires_ms <= $1::bigint LIMIT $2::bigint FOR UPDATE SKIP LOCKED) RETURNING 1), "
+    "d AS (DELETE FROM sesh_denied WHERE jti IN (SELECT jti FROM sesh_denied "
+    "WHERE until_ms <= $1::bigint LIMIT $2::bigint FOR UPDATE SKIP LOCKED) RETURNING 1) "
     "SELECT count(*) FROM s",
 };
 

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "core/unix_ms.hpp"
+#include "store/background_purge.hpp"
 #include "store/backends.hpp"
 #include "store/offloaded_store.hpp"
 #include "store/postgres/postgres_database.hpp"
@@ -31,9 +32,13 @@ class postgres_store final : public offloaded_store {
 public:
     postgres_store(std::shared_ptr<postgres_database> db, const store_options& options)
         : offloaded_store(db->workers()), clock_(options.clock ? *options.clock : system_clock()), options_(options),
-          db_(std::move(db)) {}
+          db_(std::move(db)), purger_(std::in_place, options_.purge_batch, options_.purge_interval,
+                                      [this](std::size_t n) { return purge_expired(n); }) {}
 
-    ~postgres_store() override { drain(); }  // calls in flight end before the pool may close
+    ~postgres_store() override {
+        drain();          // calls in flight end before the pool may close
+        purger_.reset();  // and the purge, which uses it too
+    }
 
     result<std::optional<session_record>> get(std::string_view key) override {
         auto r = run(postgres_query::get, {std::string(key), now_ms()});
@@ -125,8 +130,8 @@ public:
     }
 
     // The count is of session records; expired deny-list entries go in the same call, up to the
-    // same bound, uncounted. Nothing purges on its own yet: a caller (seshd's purge, the CLI)
-    // calls this.
+    // same bound, uncounted. Every process on the database purges (purger_); they skip the rows
+    // another one is deleting instead of queueing behind it (SKIP LOCKED).
     result<std::size_t> purge_expired(std::size_t max) override {
         if (max == 0) return 0;
         const auto batch = std::min<std::size_t>(max, std::numeric_limits<std::int64_t>::max());
@@ -151,11 +156,15 @@ private:
     const sesh::clock& clock_;
     const store_options options_;
     std::shared_ptr<postgres_database> db_;
+    std::optional<background_purge> purger_;  // last: stopped while everything it uses is alive
 };
 
 }  // namespace
 
 result<std::unique_ptr<store>> make_store(const std::shared_ptr<postgres_database>& db, const store_options& options) {
+    // A zero interval would spin the purge thread against the database.
+    if (options.purge_batch > 0 && options.purge_interval <= std::chrono::milliseconds::zero())
+        return fail(errc::invalid_argument);
     return std::unique_ptr<store>(std::make_unique<postgres_store>(db, options));
 }
 
