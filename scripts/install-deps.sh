@@ -8,6 +8,7 @@ packages=(
   g++ make cmake pkg-config
   libssl-dev libboost1.81-dev libboost-json1.81-dev libexpected-dev libcli11-dev
   libsqlite3-dev sqlite3 libhiredis-dev libspdlog-dev redis-server
+  libpq-dev postgresql
   libboost-url1.81-dev libsodium-dev libzxcvbn-dev libcpp-httplib-dev
   libgtest-dev libbenchmark-dev chromium wrk nginx-light
   clang-14 libclang-rt-14-dev

@@ -16,6 +16,7 @@ sesh_gtest(integration_auth integration
   integration/user_store_test.cpp
   unit/auth/throttle_conformance.cpp
   integration/throttle_store_test.cpp
+  integration/free_port.cpp
   integration/redis_server.cpp
 )
 target_link_libraries(integration_auth PRIVATE sesh_auth sesh_http SQLite::SQLite3)

@@ -1,5 +1,6 @@
 // Where server-held sessions live: one abstract `store`, backends built from a URL
-// (`memory:`, `sqlite:PATH`, `redis://HOST:PORT/DB`), as LevelDB's DB::Open builds a DBImpl.
+// (`memory:`, `sqlite:PATH`, `redis://HOST:PORT/DB`, `postgres://USER@HOST/DB`), as LevelDB's
+// DB::Open builds a DBImpl.
 #pragma once
 
 #include <algorithm>
@@ -51,17 +52,20 @@ struct store_options {
     /// memory, sqlite: the most sessions held; creating one more fails with errc::store_full
     /// (expired ones are purged first; live sessions are never evicted to make room: that would
     /// log people out at random). redis: not enforced (bound it with Redis's maxmemory).
+    /// postgres: not enforced (the database's size is its operator's to bound).
     std::size_t max_sessions = 1'000'000;
     /// every backend: records whose data is longer are refused with errc::too_large.
     std::size_t max_data_bytes = 64 * 1024;
-    /// redis: connect and command timeout; sqlite: busy timeout. Past it a call fails with
-    /// errc::store_unavailable.
+    /// redis: connect and command timeout; postgres: the whole call (waiting for a pooled
+    /// connection, connecting, the statement; also the server's statement_timeout); sqlite: busy
+    /// timeout. Past it a call fails with errc::store_unavailable.
     std::chrono::milliseconds timeout{500};
-    /// redis, sqlite: connections kept open for concurrent callers.
+    /// redis, sqlite, postgres: connections kept open for concurrent callers.
     std::size_t pool_size = 4;
-    /// sqlite: purge expired rows in the background, this many per batch (0: no background purge).
+    /// sqlite, postgres: purge expired rows in the background, this many per batch (0: no
+    /// background purge).
     std::size_t purge_batch = 500;
-    /// sqlite: pause between background purge batches.
+    /// sqlite, postgres: pause between background purge batches.
     std::chrono::milliseconds purge_interval{1000};
 };
 
@@ -154,12 +158,18 @@ public:
 /// - `sqlite:PATH` or `sqlite://PATH` (created if missing, parent directory must exist);
 /// - `redis://[USER:PASSWORD@]HOST[:PORT][/DB]`: PORT 6379 and DB 0 by default; an IPv6 HOST in
 ///   brackets (`[::1]`); with a password, `AUTH [USER] PASSWORD` on every (re)connect (user and
-///   password percent-decoded). `rediss://` is refused: this build's hiredis has no TLS.
+///   password percent-decoded). `rediss://` is refused: this build's hiredis has no TLS;
+/// - `postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=MODE]` or `postgresql://…`: PORT 5432 by
+///   default; user, password and database percent-decoded; MODE one of libpq's (disable, allow,
+///   prefer, require, verify-ca, verify-full), no other parameter. Sessions and revocation live in
+///   tables named `sesh_*` that sesh creates and migrates (recorded in `sesh_schema`); no other
+///   table is touched.
 /// errc::invalid_argument for an unknown scheme or a bad URL; errc::store_unavailable if the
 /// backend cannot be opened (e.g. unwritable SQLite file); errc::access_denied if Redis refuses the
-/// URL's credentials at open time (logged). A Redis server that is down at open time is not an
-/// error: calls fail until it is up. A password refused later (rotated on the server) is an
-/// outage: calls fail with store_unavailable until Redis accepts it again.
+/// URL's credentials at open time (logged). A Redis or PostgreSQL server that is down at open time is
+/// not an error: calls fail until it is up (PostgreSQL's schema is then migrated by the first call
+/// that reaches it). A password refused later (rotated on the server) is an outage: calls fail with
+/// store_unavailable until the server accepts it again.
 [[nodiscard]] result<std::unique_ptr<store>> open_store(std::string_view url, const store_options& options = {});
 
 /// `url` with its password replaced by `***` (`redis://app:***@127.0.0.1:6379/0`), for log lines

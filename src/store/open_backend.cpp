@@ -6,6 +6,7 @@
 #include <sesh/log.hpp>
 
 #include "store/backends.hpp"
+#include "store/postgres/postgres_database.hpp"
 #include "store/redis/redis_database.hpp"
 #include "store/sqlite/sqlite_database.hpp"
 
@@ -51,6 +52,28 @@ bool has_scheme(std::string_view url, std::string_view scheme) noexcept {
     return true;
 }
 
+// HOST, HOST:PORT, [IPv6] or [IPv6]:PORT (an IPv6 address needs its brackets); `port` keeps its
+// default when none is given. False for an empty host, a bad port or a stray bracket.
+bool parse_host_port(std::string_view rest, std::string& host, int& port) {
+    std::optional<std::string_view> port_text;
+    if (rest.starts_with('[')) {
+        const auto close = rest.find(']');
+        if (close == std::string_view::npos) return false;
+        const std::string_view after = rest.substr(close + 1);
+        if (!after.empty() && !after.starts_with(':')) return false;
+        if (!after.empty()) port_text = after.substr(1);
+        rest = rest.substr(1, close - 1);
+        if (rest.find(':') == std::string_view::npos) return false;
+    } else if (auto colon = rest.find(':'); colon != std::string_view::npos) {
+        port_text = rest.substr(colon + 1);
+        rest = rest.substr(0, colon);
+    }
+    if (port_text && (!parse_int(*port_text, port) || port <= 0 || port > 65535)) return false;
+    if (rest.empty()) return false;
+    host = rest;
+    return true;
+}
+
 }  // namespace
 
 result<redis_address> parse_redis_url(std::string_view rest) {
@@ -71,23 +94,50 @@ result<redis_address> parse_redis_url(std::string_view rest) {
         if (!parse_int(rest.substr(slash + 1), out.db) || out.db < 0) return fail(errc::invalid_argument);
         rest = rest.substr(0, slash);
     }
-    // HOST, HOST:PORT, [IPv6] or [IPv6]:PORT; an IPv6 address needs its brackets.
-    std::optional<std::string_view> port;
-    if (rest.starts_with('[')) {
-        const auto close = rest.find(']');
-        if (close == std::string_view::npos) return fail(errc::invalid_argument);
-        const std::string_view after = rest.substr(close + 1);
-        if (!after.empty() && !after.starts_with(':')) return fail(errc::invalid_argument);
-        if (!after.empty()) port = after.substr(1);
-        rest = rest.substr(1, close - 1);
-        if (rest.find(':') == std::string_view::npos) return fail(errc::invalid_argument);
-    } else if (auto colon = rest.find(':'); colon != std::string_view::npos) {
-        port = rest.substr(colon + 1);
-        rest = rest.substr(0, colon);
+    if (!parse_host_port(rest, out.host, out.port)) return fail(errc::invalid_argument);
+    return out;
+}
+
+result<postgres_address> parse_postgres_url(std::string_view rest) {
+    postgres_address out;
+    std::string_view query;
+    if (auto q = rest.find('?'); q != std::string_view::npos) {
+        query = rest.substr(q + 1);
+        rest = rest.substr(0, q);
     }
-    if (port && (!parse_int(*port, out.port) || out.port <= 0 || out.port > 65535)) return fail(errc::invalid_argument);
-    if (rest.empty()) return fail(errc::invalid_argument);
-    out.host = rest;
+    const auto slash = rest.find('/');
+    if (slash == std::string_view::npos) return fail(errc::invalid_argument);
+    auto database = percent_decode(rest.substr(slash + 1));
+    if (!database || database->empty()) return fail(errc::invalid_argument);
+    out.database = std::move(*database);
+    rest = rest.substr(0, slash);
+    // USER or USER:PASSWORD, required: a session store logs in as a role it was given, never as
+    // whatever the OS user happens to be. The last '@' ends them, as a host holds none.
+    const auto at = rest.rfind('@');
+    if (at == std::string_view::npos) return fail(errc::invalid_argument);
+    const std::string_view credentials = rest.substr(0, at);
+    const auto colon = credentials.find(':');
+    auto user = percent_decode(credentials.substr(0, colon));
+    if (!user || user->empty()) return fail(errc::invalid_argument);
+    out.user = std::move(*user);
+    if (colon != std::string_view::npos) {
+        auto password = percent_decode(credentials.substr(colon + 1));
+        if (!password) return fail(errc::invalid_argument);
+        out.password = std::move(*password);
+    }
+    if (!parse_host_port(rest.substr(at + 1), out.host, out.port)) return fail(errc::invalid_argument);
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view param = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        constexpr std::string_view sslmode = "sslmode=";
+        if (!param.starts_with(sslmode)) return fail(errc::invalid_argument);
+        const std::string_view mode = param.substr(sslmode.size());
+        if (mode != "disable" && mode != "allow" && mode != "prefer" && mode != "require" && mode != "verify-ca" &&
+            mode != "verify-full")
+            return fail(errc::invalid_argument);
+        out.sslmode = mode;
+    }
     return out;
 }
 
@@ -105,6 +155,14 @@ result<backend> open_backend(std::string_view url, const store_options& options)
         auto a = parse_redis_url(url.substr(8));
         if (!a) return fail(a.error());
         auto db = redis_database::open(*a, options);
+        if (!db) return fail(db.error());
+        return std::move(*db);
+    }
+    for (std::string_view scheme : {"postgres://", "postgresql://"}) {
+        if (!has_scheme(url, scheme)) continue;
+        auto a = parse_postgres_url(url.substr(scheme.size()));
+        if (!a) return fail(a.error());
+        auto db = postgres_database::open(*a, options);
         if (!db) return fail(db.error());
         return std::move(*db);
     }

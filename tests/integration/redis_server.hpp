@@ -12,6 +12,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "integration/free_port.hpp"
+
 namespace sesh::test {
 
 /// Frees a reply tree.
@@ -97,8 +99,5 @@ private:
     bool started_once_ = false;
     std::string dir_;
 };
-
-/// A loopback TCP port that nothing listens on right now.
-[[nodiscard]] int free_loopback_port();
 
 }  // namespace sesh::test

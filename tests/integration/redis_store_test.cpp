@@ -23,6 +23,7 @@
 #include <gtest/gtest.h>
 
 #include "integration/redis_server.hpp"
+#include "integration/store_outage_support.hpp"
 #include "unit/store/async_face.hpp"
 #include "unit/store/conformance.hpp"
 
@@ -87,16 +88,6 @@ void run_concurrently(int n, const std::function<void(int)>& body, steady::durat
     }
     lock.unlock();
     for (auto& t : threads) t.join();
-}
-
-// The error of a result, or no error: safe to compare whichever way the call went.
-template <class R>
-std::error_code error_of(const R& r) {
-    return r ? std::error_code() : r.error();
-}
-
-std::chrono::milliseconds elapsed_since(steady::time_point t0) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - t0);
 }
 
 class redis_store_test : public ::testing::Test {

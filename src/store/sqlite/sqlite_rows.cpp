@@ -4,9 +4,9 @@
 #include <array>
 #include <string_view>
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
 #include <sesh/log.hpp>
+
+#include "store/json_object.hpp"
 
 namespace sesh::detail {
 namespace {
@@ -17,15 +17,6 @@ enum column : int { key, user_id, data, created, last_seen, idle_expires, absolu
 std::string_view text_at(sqlite3_stmt* s, int c) noexcept {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, c));
     return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(s, c))) : std::string_view();
-}
-
-bool is_json_object(std::string_view text) {
-    // Session data is small: parse into a stack buffer, so checking costs no allocation.
-    std::array<unsigned char, 4096> buffer;
-    boost::json::monotonic_resource arena(buffer.data(), buffer.size());
-    boost::system::error_code ec;
-    const boost::json::value v = boost::json::parse(text, ec, &arena);
-    return !ec && v.is_object();
 }
 
 std::optional<session_record> corrupt(sqlite3_stmt* s, std::string_view why) {

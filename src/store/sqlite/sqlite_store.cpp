@@ -4,13 +4,11 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <limits>
 #include <mutex>
-#include <stop_token>
-#include <thread>
 
+#include "store/background_purge.hpp"
 #include "store/backends.hpp"
 #include "store/offloaded_store.hpp"
 #include "store/sqlite/sqlite_database.hpp"
@@ -18,11 +16,6 @@
 
 namespace sesh::detail {
 namespace {
-
-// A purge batch that came back full means more rows are waiting: the next one runs after this
-// short pause instead of a whole interval, so purging keeps up with heavy churn while saves still
-// get the writer between batches.
-constexpr std::chrono::milliseconds purge_catch_up_pause{10};
 
 // Steps a write statement once: the rows it changed, or errc::store_unavailable (logged).
 result<int> step_write(sqlite_connection& c, sqlite_use& q, std::string_view what) {
@@ -39,16 +32,15 @@ class sqlite_store final : public offloaded_store {
 public:
     sqlite_store(std::shared_ptr<sqlite_database> db, const store_options& options)
         : offloaded_store(db->workers()), clock_(options.clock ? *options.clock : system_clock()), options_(options),
-          db_(std::move(db)), pool_(&db_->pool()) {
-        if (options_.purge_batch > 0) purger_ = std::jthread([this](std::stop_token stop) { purge_loop(stop); });
-    }
+          db_(std::move(db)), pool_(&db_->pool()),
+          purger_(std::in_place, options_.purge_batch, options_.purge_interval,
+                  [this](std::size_t n) { return purge_expired(n); }) {}
 
     ~sqlite_store() override {
         // Calls in flight end before the pool may close.
         drain();
-        // Joined before the pool closes: the purge thread uses the writer.
-        purger_.request_stop();
-        if (purger_.joinable()) purger_.join();
+        // Stopped before the pool closes: the purge thread uses the writer.
+        purger_.reset();
     }
 
     result<std::optional<session_record>> get(std::string_view key) override {
@@ -257,22 +249,6 @@ private:
         return {};
     }
 
-    // One small batch per interval keeps each turn at the writer short; errors are logged by the
-    // call and retried next time (the file may be back by then).
-    void purge_loop(std::stop_token stop) {
-        std::mutex m;
-        std::condition_variable_any wake;
-        std::chrono::milliseconds pause = options_.purge_interval;
-        std::unique_lock lock(m);
-        for (;;) {
-            // Nothing notifies `wake`: it only sleeps until the pause ends or stop is requested.
-            wake.wait_for(lock, stop, pause, [] { return false; });
-            if (stop.stop_requested()) return;
-            const auto purged = purge_expired(options_.purge_batch);
-            pause = purged && *purged == options_.purge_batch ? purge_catch_up_pause : options_.purge_interval;
-        }
-    }
-
     const sesh::clock& clock_;
     const store_options options_;
     std::shared_ptr<sqlite_database> db_;
@@ -283,7 +259,9 @@ private:
     // but forget_rows() may race it: atomic.
     std::atomic<std::int64_t> rows_{-1};
     std::int64_t counted_ms_ = 0;  ///< when rows_ was last counted (writer thread only)
-    std::jthread purger_;  // last: stopped (in the destructor) while everything it uses is alive
+    // Last: stopped (in the destructor) while everything it uses is alive; one small batch per
+    // interval keeps each turn at the writer short.
+    std::optional<background_purge> purger_;
 };
 
 }  // namespace

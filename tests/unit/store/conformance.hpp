@@ -28,6 +28,21 @@ struct store_factory_name {
     std::string operator()(const ::testing::TestParamInfo<store_factory>& info) const { return info.param.name; }
 };
 
+/// A live record: user `user`, data `data`, idle 30 min, absolute 1 day, from `c.now()`.
+inline session_record live_record(const clock& c, std::string key, std::string user = "u1",
+                                  std::string data = R"({"n":1})") {
+    session_record r;
+    r.key = std::move(key);
+    r.user_id = std::move(user);
+    r.data = std::move(data);
+    r.created = r.last_seen = c.now();
+    r.idle_expires = r.created + std::chrono::minutes(30);
+    r.absolute_expires = r.created + std::chrono::hours(24);
+    r.address = "127.0.0.1";
+    r.user_agent = "conformance/1.0";
+    return r;
+}
+
 /// A store from GetParam() over a manual clock that starts at the real time (so backends with
 /// real TTLs, like Redis, agree with it until a test moves it).
 class store_conformance : public ::testing::TestWithParam<store_factory> {
@@ -38,18 +53,9 @@ protected:
         ASSERT_NE(store_, nullptr);
     }
 
-    /// A live record: user `user`, data `data`, idle 30 min, absolute 1 day, from clock_.now().
+    /// live_record(clock_, …).
     session_record record(std::string key, std::string user = "u1", std::string data = R"({"n":1})") const {
-        session_record r;
-        r.key = std::move(key);
-        r.user_id = std::move(user);
-        r.data = std::move(data);
-        r.created = r.last_seen = clock_.now();
-        r.idle_expires = r.created + std::chrono::minutes(30);
-        r.absolute_expires = r.created + std::chrono::hours(24);
-        r.address = "127.0.0.1";
-        r.user_agent = "conformance/1.0";
-        return r;
+        return live_record(clock_, std::move(key), std::move(user), std::move(data));
     }
 
     manual_clock clock_;

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "store/backends.hpp"
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -174,11 +176,59 @@ TEST(open_store, refuses_rediss_rather_than_connecting_in_the_clear) {
     EXPECT_EQ(s.error(), sesh::errc::invalid_argument);
 }
 
+TEST(open_store, postgres_url_opens_while_nothing_listens_and_calls_fail_within_the_timeout) {
+    sesh::store_options o;
+    o.timeout = 200ms;
+    for (const char* url : {"postgres://app@127.0.0.1:1/sesh", "postgresql://app:pw@127.0.0.1:1/sesh?sslmode=disable",
+                            "POSTGRES://app@[::1]:1/sesh", "postgres://app:p%40ss@localhost:1/my%20db?sslmode=require"}) {
+        const auto start = std::chrono::steady_clock::now();
+        auto s = sesh::open_store(url, o);
+        ASSERT_TRUE(s) << url << ": " << s.error().message();
+        auto got = (*s)->get("k1");
+        ASSERT_FALSE(got) << url;
+        EXPECT_EQ(got.error(), sesh::errc::store_unavailable) << url;
+        EXPECT_LT(std::chrono::steady_clock::now() - start, 2 * o.timeout + 1s) << url;
+    }
+}
+
+TEST(open_store, refuses_malformed_postgres_urls) {
+    // A user and a database are required; sslmode is the only parameter, with libpq's values.
+    for (const char* url : {"postgres://", "postgres://127.0.0.1/db", "postgres://@127.0.0.1/db",
+                            "postgres://app@127.0.0.1", "postgres://app@127.0.0.1/", "postgres://app@/db",
+                            "postgres://app@127.0.0.1:0/db", "postgres://app@127.0.0.1:x/db", "postgres://app@::1/db",
+                            "postgres://app:p%zz@127.0.0.1/db", "postgres://app@127.0.0.1/db?sslmode=off",
+                            "postgres://app@127.0.0.1/db?sslmod=require", "postgres://app@127.0.0.1/db?host=/tmp",
+                            "postgresql:app@127.0.0.1/db"}) {
+        auto s = sesh::open_store(url);
+        ASSERT_FALSE(s) << "accepted: " << url;
+        EXPECT_EQ(s.error(), sesh::errc::invalid_argument) << url;
+    }
+}
+
+TEST(parse_postgres_url, decodes_credentials_and_database_and_keeps_the_defaults) {
+    auto a = sesh::detail::parse_postgres_url("app:p%40ss%3Aw%2Frd@[::1]/my%20db?sslmode=verify-full");
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->user, "app");
+    EXPECT_EQ(a->password, "p@ss:w/rd");
+    EXPECT_EQ(a->host, "::1");
+    EXPECT_EQ(a->port, 5432);
+    EXPECT_EQ(a->database, "my db");
+    EXPECT_EQ(a->sslmode, "verify-full");
+    auto b = sesh::detail::parse_postgres_url("app@db.internal:6543/sesh");
+    ASSERT_TRUE(b);
+    EXPECT_EQ(b->password, "");
+    EXPECT_EQ(b->host, "db.internal");
+    EXPECT_EQ(b->port, 6543);
+    EXPECT_EQ(b->sslmode, "");
+}
+
 TEST(redact_store_url, masks_the_password_and_keeps_the_rest) {
     EXPECT_EQ(sesh::redact_store_url("redis://app:s3cr%2Ft@127.0.0.1:6379/0"), "redis://app:***@127.0.0.1:6379/0");
     EXPECT_EQ(sesh::redact_store_url("redis://:pw@h"), "redis://:***@h");
     EXPECT_EQ(sesh::redact_store_url("redis://bare-secret@h:1"), "redis://***@h:1");
     EXPECT_EQ(sesh::redact_store_url("redis://u:a@b@h"), "redis://u:***@h");  // a raw '@' in the password
+    EXPECT_EQ(sesh::redact_store_url("postgres://app:pw@db:5432/sesh?sslmode=require"),
+              "postgres://app:***@db:5432/sesh?sslmode=require");
     for (const char* kept : {"redis://127.0.0.1:6379/0", "sqlite:./data/sesh.db", "memory:", "sqlite:///x@y/z.db"})
         EXPECT_EQ(sesh::redact_store_url(kept), kept);
 }
