@@ -170,9 +170,19 @@ tl::expected<void, std::string> finish_config(config& c) {
             sesh::logger()->info("development: generated a secret in {} (mode 0600); set SESH_SECRET in production", path);
         }
     }
+    if (c.secret.empty())
+        return tl::unexpected(std::string("no secret: set SESH_SECRET or SESH_SECRET_FILE (at least 32 characters, e.g. `sesh secret`)"));
+    // next-auth takes any non-empty secret, so development does too (an app's short test secret
+    // must still be shareable) but says what it costs; production refuses, and iron cannot seal
+    // under a password shorter than 32 characters (iron-session refuses it too).
     if (c.secret.size() < min_secret_length) {
-        return tl::unexpected(std::string(c.secret.empty() ? "no secret: " : "secret too short: ") +
-                              "set SESH_SECRET or SESH_SECRET_FILE to at least 32 characters (e.g. `sesh secret`)");
+        if (c.production || c.strategy == sesh::strategy::iron)
+            return tl::unexpected(std::string("secret too short: set SESH_SECRET or SESH_SECRET_FILE to at least 32 "
+                                              "characters (e.g. `sesh secret`)") +
+                                  (c.production ? "" : "; the iron strategy needs 32"));
+        sesh::logger()->warn("the secret has {} characters: tokens sealed under it can be guessed offline; use at least "
+                             "32 (`sesh secret`) — production refuses it",
+                             c.secret.size());
     }
     return {};
 }
