@@ -59,4 +59,10 @@ struct server_session {
                                                                        const std::vector<cookie>& cookies,
                                                                        const client_info& client = {});
 
+/// get_server_session for a coroutine on an event loop: the same contract, the session loaded
+/// with session_manager::async_load, so the loop serves other requests while the store answers.
+/// `cookie_header` and the views in `client` must stay valid until the await ends.
+[[nodiscard]] boost::asio::awaitable<result<std::optional<server_session>>> async_get_server_session(
+    const session_manager& manager, std::string_view cookie_header, client_info client = {});
+
 }  // namespace sesh

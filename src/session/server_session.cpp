@@ -54,4 +54,10 @@ result<std::optional<server_session>> get_server_session(const session_manager& 
     return signed_in(manager.load(cookies, client));
 }
 
+boost::asio::awaitable<result<std::optional<server_session>>> async_get_server_session(
+    const session_manager& manager, std::string_view cookie_header, client_info client) {
+    auto loaded = co_await manager.async_load(cookie_header, client);
+    co_return signed_in(std::move(loaded));
+}
+
 }  // namespace sesh

@@ -2,6 +2,9 @@
 // nothing for anyone else, and the typed session behind it.
 #include <sesh/server_session.hpp>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
 #include "unit/session/session_fixture.hpp"
@@ -130,6 +133,29 @@ TEST_F(server_session_test, a_store_outage_is_the_one_error) {
     auto r = sesh::get_server_session(m, b.header());
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), sesh::errc::store_unavailable);
+}
+
+TEST_F(server_session_test, the_awaited_face_gives_what_the_blocking_one_gives) {
+    for (auto st : {sesh::strategy::server, sesh::strategy::jwt, sesh::strategy::iron}) {
+        b = {};
+        const auto m = manager(st);
+        const auto await_session = [&](const std::string& header) {
+            boost::asio::io_context io;
+            auto f = boost::asio::co_spawn(io, sesh::async_get_server_session(m, header), boost::asio::use_future);
+            io.run();
+            return f.get();
+        };
+        auto nobody = await_session(b.header());
+        ASSERT_TRUE(nobody);
+        EXPECT_FALSE(nobody->has_value());
+        sign_in(m);
+        auto r = await_session(b.header());
+        ASSERT_TRUE(r);
+        ASSERT_TRUE(r->has_value());
+        EXPECT_EQ((*r)->user.name, "Ada Lovelace");
+        EXPECT_EQ((*r)->session.user_id(), "u1");
+        EXPECT_EQ((*r)->expires, (*sesh::get_server_session(m, b.header()))->expires);
+    }
 }
 
 }  // namespace
