@@ -5,10 +5,10 @@
 #include <cstdlib>
 #include <variant>
 
-#include <boost/url/pct_string_view.hpp>
-
 #include <sesh/authjs_jwt.hpp>
 #include <sesh/nextauth_jwt.hpp>
+
+#include "core/percent.hpp"
 
 namespace sesh {
 
@@ -41,11 +41,10 @@ result<std::string> bearer_token(std::string_view authorization) {
     if (space == std::string_view::npos) return fail(errc::malformed);
     auto encoded = authorization.substr(space + 1);
     encoded = encoded.substr(0, encoded.find(' '));
-    auto pct = boost::urls::make_pct_string_view(encoded);
-    if (!pct) return fail(errc::malformed);
-    std::string decoded = pct->decode();
-    if (decoded.empty()) return fail(errc::not_found);
-    return decoded;
+    auto decoded = detail::percent_decode(encoded);
+    if (!decoded) return fail(errc::malformed);
+    if (decoded->empty()) return fail(errc::not_found);
+    return std::move(*decoded);
 }
 
 result<boost::json::object> decode_with(const token_reader::impl& r, std::string_view raw) {
@@ -118,8 +117,10 @@ result<token> token_reader::read(const std::vector<cookie>& cookies, std::string
     const impl& r = *impl_;
     token t;
     if (r.kind == token_kind::iron_session) {
-        // iron-session reads one cookie by its exact name (cookie.parse(...)[cookieName]).
-        if (auto v = find_cookie(cookies, r.cookie_name)) t.raw = *v;
+        // iron-session reads one cookie by its exact name (cookie.parse(...)[cookieName]), and
+        // cookie.parse percent-decodes a value holding '%' (keeping it as sent when that fails):
+        // a seal whose '*' or '~' a client escaped still opens.
+        if (auto v = find_cookie(cookies, r.cookie_name)) t.raw = detail::cookie_value_decode(*v);
         if (t.raw.empty()) return fail(errc::not_found);
     } else {
         if (auto joined = join_chunks(cookies, r.cookie_name)) t.raw = std::move(*joined);

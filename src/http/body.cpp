@@ -8,35 +8,16 @@
 
 #include <sesh/error.hpp>
 
+#include "core/percent.hpp"
 #include "core/utf8.hpp"
 
 namespace sesh::http {
 namespace {
 
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
+// A form field: '+' is a space, %XX a byte, and the result must be UTF-8.
 std::optional<std::string> decode_component(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') {
-            out += ' ';
-        } else if (s[i] == '%') {
-            if (i + 2 >= s.size()) return std::nullopt;
-            const int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-            if (hi < 0 || lo < 0) return std::nullopt;
-            out += static_cast<char>(hi * 16 + lo);
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    if (!detail::valid_utf8(out)) return std::nullopt;
+    auto out = detail::percent_decode(s, true);
+    if (!out || !detail::valid_utf8(*out)) return std::nullopt;
     return out;
 }
 

@@ -2,11 +2,11 @@
 // signin, callback/credentials, signout, error. Shapes, status codes and cookie names follow
 // next-auth's core/routes and next/index.js (json=true answers {url} instead of redirecting).
 #include <boost/json/object.hpp>
-#include <boost/url/pct_string_view.hpp>
 
 #include <sesh/http/body.hpp>
 #include <sesh/server_session.hpp>
 
+#include "core/percent.hpp"
 #include "seshd/app.hpp"
 #include "seshd/callback_url.hpp"
 #include "seshd/page_layout.hpp"
@@ -52,19 +52,13 @@ std::optional<form_post> read_form(const http::context& ctx) {
     return p;
 }
 
-// next-auth writes its cookies with the `cookie` package (encodeURIComponent) and reads them
-// through its parse (decodeURIComponent, the raw text when that fails): so does seshd.
-std::string cookie_decode(std::string_view value) {
-    auto pct = boost::urls::make_pct_string_view(value);
-    return pct ? pct->decode() : std::string(value);
-}
-
 // The callback URL of a sign-in or sign-out: the form's, else the callback-url cookie's, else the
-// site; only relative or same-origin ones.
+// site; only relative or same-origin ones. The cookie is read as next-auth's `cookie` package
+// reads it (decodeURIComponent, the text as sent when that fails).
 std::string callback_url(http::context& ctx, const app& a, const form_post& p) {
     std::string wanted(p.get("callbackUrl"));
     if (wanted.empty())
-        if (auto c = find_cookie(ctx.cookies(), a.callback_url_cookie)) wanted = cookie_decode(*c);
+        if (auto c = find_cookie(ctx.cookies(), a.callback_url_cookie)) wanted = sesh::detail::cookie_value_decode(*c);
     return safe_callback_url(wanted, a.config.public_url, a.config.public_url);
 }
 

@@ -5,6 +5,7 @@
 
 #include <sesh/log.hpp>
 
+#include "core/percent.hpp"
 #include "store/backends.hpp"
 #include "store/postgres/postgres_database.hpp"
 #include "store/redis/redis_database.hpp"
@@ -16,32 +17,6 @@ namespace {
 bool parse_int(std::string_view s, int& out) {
     const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     return ec == std::errc() && p == s.data() + s.size();
-}
-
-int hex_digit(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-// %XX escapes decoded; nothing else is (a '+' stays a '+': this is a URL's userinfo, not a form).
-std::optional<std::string> percent_decode(std::string_view in) {
-    std::string out;
-    out.reserve(in.size());
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        if (in[i] != '%') {
-            out += in[i];
-            continue;
-        }
-        if (i + 2 >= in.size()) return std::nullopt;  // a cut escape
-        const int hi = hex_digit(in[i + 1]);
-        const int lo = hex_digit(in[i + 2]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-    }
-    return out;
 }
 
 // The scheme compared without regard to case, as RFC 3986 has it: `Redis://` is `redis://`.

@@ -216,6 +216,26 @@ test('iron: the seal iron-session writes is read the same by getIronSession and 
   assert.equal(sesh.raw, seal);
 });
 
+test('iron: a seal whose characters a client percent-escaped opens in both, a bad escape in neither', async () => {
+  const data = { user: { id: 'u_2' } };
+  const seal = await sealData(data, { password: PASSWORD });
+  // cookie.parse decodeURIComponent's a value holding '%': '*' and '~' escaped still open.
+  const escaped = seal.replaceAll('*', '%2A').replaceAll('~', '%7e');
+  assert.notEqual(escaped, seal);
+  let r = await ironBoth(`app-session=${escaped}`);
+  assert.deepEqual(r.peer, data);
+  assert.equal(r.sesh.ok, true, JSON.stringify(r.sesh));
+  assert.deepEqual(r.sesh.claims, data);
+  assert.equal(r.sesh.raw, seal);
+  // A bad escape: decodeURIComponent throws, cookie.parse keeps the text, which is no seal
+  // (getIronSession throws on its prefix; sesh says why it is no token).
+  const bad = `app-session=${seal.replace('*', '%G*')}`;
+  await assert.rejects(getIronSession({ headers: { cookie: bad } }, {}, { cookieName: 'app-session', password: PASSWORD }));
+  r = await driver.call({ op: 'get_token', kind: 'iron_session', cookie_name: 'app-session', passwords: { 1: PASSWORD },
+                          now: Date.now(), cookie: bad });
+  assert.equal(r.ok, false);
+});
+
 test('iron: no cookie, a wrong password and an expired seal give iron-session an empty session', async () => {
   const seal = await sealData({ user: 'u' }, { password: PASSWORD, ttl: 3600 });
   let r = await ironBoth('other=1');
