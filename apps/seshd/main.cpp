@@ -15,19 +15,24 @@
 #include "seshd/app.hpp"
 #include "seshd/config_load.hpp"
 
+#include "option_table.hpp"
+
 int main(int argc, char** argv) {
-    CLI::App cli{"seshd: sign-in and sessions, next-auth and iron-session compatible. "
-                 "Every flag has a SESH_* environment variable; flags win."};
+    CLI::App cli{"seshd: sign-in and sessions, next-auth and iron-session compatible.\n"
+                 "Every setting is a SESH_* environment variable; its flag, when given, wins."};
     // Each flag sets its environment variable, so there is one reading of the configuration.
-    const std::map<std::string, std::string> flags{
-        {"--listen", "SESH_LISTEN"},       {"--data-dir", "SESH_DATA_DIR"}, {"--store", "SESH_STORE"},
-        {"--strategy", "SESH_STRATEGY"},   {"--secret-file", "SESH_SECRET_FILE"}, {"--url", "SESH_URL"},
-        {"--env", "SESH_ENV"},             {"--threads", "SESH_THREADS"},   {"--log-level", "SESH_LOG_LEVEL"},
-        {"--idle-timeout", "SESH_IDLE_TIMEOUT"}, {"--absolute-timeout", "SESH_ABSOLUTE_TIMEOUT"},
-        {"--update-age", "SESH_UPDATE_AGE"},
-    };
     std::map<std::string, std::string> given;
-    for (const auto& [flag, var] : flags) cli.add_option(flag, given[var], "overrides " + var);
+    std::string env_only;
+    for (const auto& o : seshd_cli::option_table()) {
+        const std::string text =
+            std::string(o.meaning) + "\n  default: " + o.default_text + "; environment: " + o.env;
+        if (o.flag != nullptr)
+            cli.add_option(o.flag, given[o.env], text)->type_name(o.value);
+        else
+            env_only += std::string("  ") + o.env + "=" + o.value + "  " + o.meaning + "\n    default: " +
+                        o.default_text + "\n";
+    }
+    cli.footer("Environment only:\n" + env_only);
     CLI11_PARSE(cli, argc, argv);
     for (const auto& [var, value] : given)
         if (!value.empty()) ::setenv(var.c_str(), value.c_str(), 1);

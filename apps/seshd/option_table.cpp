@@ -1,0 +1,64 @@
+// seshd's settings as `seshd --help` describes them (see option_table.hpp). The defaults here are
+// the ones src/seshd/config.hpp and config_load.cpp apply; keep them together when one changes.
+#include "option_table.hpp"
+
+#include <array>
+
+namespace seshd_cli {
+namespace {
+
+constexpr std::array options{
+    option_doc{"SESH_LISTEN", "--listen", "HOST:PORT", "127.0.0.1:3000", "address and port to serve on ([::1]:PORT for IPv6)"},
+    option_doc{"SESH_URL", "--url", "URL", "http://$SESH_LISTEN",
+               "public origin; https://… turns on Secure cookies and the __Secure-/__Host- names"},
+    option_doc{"SESH_DATA_DIR", "--data-dir", "DIR", "./data",
+               "created 0700; holds the SQLite file and the development secret"},
+    option_doc{"SESH_STORE", "--store", "URL", "sqlite:$SESH_DATA_DIR/sesh.db",
+               "sqlite:PATH, redis://[USER:PASSWORD@]HOST:PORT[/DB], postgres://USER[:PASSWORD]@HOST[:PORT]/DB or "
+               "memory:; accounts live in the same database"},
+    option_doc{"SESH_STRATEGY", "--strategy", "NAME", "server",
+               "server (opaque token, record in the store), jwt (next-auth's cookie) or iron (iron-session's seal)"},
+    option_doc{"SESH_SECRET", nullptr, "TEXT", "generated in $SESH_DATA_DIR/secret in development",
+               "CSRF key, jwt secret, iron password, 32+ characters (`sesh secret`); never a flag"},
+    option_doc{"SESH_SECRET_FILE", "--secret-file", "PATH", "none", "a file holding SESH_SECRET"},
+    option_doc{"SESH_ENV", "--env", "NAME", "development",
+               "production refuses to start without a secret of 32+ characters"},
+    option_doc{"SESH_LOG_LEVEL", "--log-level", "LEVEL", "info",
+               "trace, debug, info, warn, error or off; logs go to stderr and never hold a token"},
+    option_doc{"SESH_THREADS", "--threads", "N", "one per core", "I/O threads"},
+    option_doc{"SESH_IDLE_TIMEOUT", "--idle-timeout", "SECONDS", "2592000 (30 days)",
+               "inactivity limit of a signed-in session, and its cookie's Max-Age"},
+    option_doc{"SESH_ABSOLUTE_TIMEOUT", "--absolute-timeout", "SECONDS", "7776000 (90 days)",
+               "hard limit of a session however active"},
+    option_doc{"SESH_UPDATE_AGE", "--update-age", "SECONDS", "86400 (1 day)", "sliding-renewal interval"},
+    option_doc{"SESH_ANONYMOUS_IDLE_TIMEOUT", "--anonymous-idle-timeout", "SECONDS", "3600",
+               "idle limit of a session with no user yet"},
+    option_doc{"SESH_ANONYMOUS_MAX_DATA_BYTES", "--anonymous-max-data-bytes", "BYTES", "4096",
+               "largest data of a session with no user yet (past it 413)"},
+    option_doc{"SESH_NEW_SESSIONS_PER_MINUTE", "--new-sessions-per-minute", "N", "60",
+               "anonymous sessions one client address (IPv6 /64) may start per minute; 0 = no limit"},
+    option_doc{"SESH_MAX_SESSIONS", "--max-sessions", "N", "1000000",
+               "sessions the SQLite or memory store holds at most; past it a new session gets 507"},
+    option_doc{"SESH_READ_TIMEOUT_MS", "--read-timeout-ms", "MS", "10000", "time to read a request"},
+    option_doc{"SESH_IDLE_CONNECTION_TIMEOUT_MS", "--idle-connection-timeout-ms", "MS", "60000",
+               "a kept-alive connection with no request is closed after it"},
+    option_doc{"SESH_MAX_CONNECTIONS", "--max-connections", "N", "10000", "open connections at most"},
+    option_doc{"SESH_MAX_CONNECTIONS_PER_ADDRESS", "--max-connections-per-address", "N", "256",
+               "open connections per client address; behind a proxy raise it to the proxy's upstream count"},
+    option_doc{"SESH_MAX_BODY_BYTES", "--max-body-bytes", "BYTES", "65536", "largest request body (past it 413)"},
+    option_doc{"SESH_METRICS_ALLOW", "--metrics-allow", "LIST", "127.0.0.0/8, ::1",
+               "addresses and CIDR networks that may read /metrics, or none"},
+    option_doc{"SESH_ARGON2_OPS", "--argon2-ops", "N", "2", "argon2id passes (OWASP)"},
+    option_doc{"SESH_ARGON2_MEM_KIB", "--argon2-mem-kib", "KIB", "19456", "argon2id memory (OWASP)"},
+    option_doc{"SESH_SIGNUP_LIMIT", "--signup-limit", "N", "10",
+               "sign-up attempts per client address per window; 0 = no limit"},
+    option_doc{"SESH_SIGNUP_WINDOW", "--signup-window", "SECONDS", "600", "the sign-up limit's rolling window"},
+    option_doc{"SESH_HASHING_QUEUE", "--hashing-queue", "N", "32",
+               "argon2id jobs waiting or running at most; past it 503 with Retry-After"},
+};
+
+}  // namespace
+
+std::span<const option_doc> option_table() { return options; }
+
+}  // namespace seshd_cli
