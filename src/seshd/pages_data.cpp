@@ -6,6 +6,7 @@
 
 #include <sesh/http/middleware.hpp>
 
+#include "seshd/device_name.hpp"
 #include "seshd/page_layout.hpp"
 #include "seshd/pages.hpp"
 
@@ -55,8 +56,12 @@ http::awaitable<http::response> cart_page(http::context& ctx, const app& a, std:
 }
 
 std::string device_row(const session_info& d, bool current, http::context& ctx, const app& a) {
-    std::string row = "<li class=\"device\"><strong>" + html_escape(d.user_agent.empty() ? "Unknown device" : d.user_agent) +
-                      "</strong><br>" + html_escape(d.address) + " · last seen " + iso8601_ms(d.last_seen);
+    // The readable name, the raw user agent and the exact time on hover (title).
+    const std::string when = iso8601_ms(d.last_seen);
+    std::string row = "<li class=\"device\"><strong title=\"" + html_escape(d.user_agent) + "\">" +
+                      html_escape(device_name(d.user_agent)) + "</strong><br>" + html_escape(d.address) +
+                      " · last active <time datetime=\"" + when + "\" title=\"" + when + "\">" +
+                      time_ago(d.last_seen, sesh::system_clock().now()) + "</time>";
     if (current) return row + " <em>(this device)</em></li>";
     return row + "<form method=\"post\" action=\"/sessions\" class=\"inline\">" + csrf_field(ctx, a) +
            "<input type=\"hidden\" name=\"revoke\" value=\"" + html_escape(d.id) + "\"><button type=\"submit\">Sign out</button></form></li>";

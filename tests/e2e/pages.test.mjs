@@ -88,6 +88,13 @@ test('sign up, cart across a restart on SQLite, preferences, devices, log out', 
   // My devices lists this one.
   await page.goto(`${url}/sessions`);
   assert.match(await page.textContent('#devices'), /this device/);
+  // ...named as people read it, the raw user agent and the exact time on hover.
+  const ua = await page.evaluate(() => navigator.userAgent);
+  const device = page.locator('#devices .device', { hasText: 'this device' });
+  assert.match(await device.locator('strong').textContent(), /^(Headless )?Chrome \d+ on Linux$/);
+  assert.equal(await device.locator('strong').getAttribute('title'), ua);
+  assert.match(await device.locator('time').textContent(), /^(just now|1 minute ago)$/);
+  assert.match(await device.locator('time').getAttribute('title'), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
   // Log out: the profile sends me to the login page, and logging in brings me back.
   await page.click('#logout');
