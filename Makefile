@@ -23,7 +23,7 @@ FUZZ_TARGETS = fuzz_cookie_header fuzz_nextauth_jwt fuzz_authjs_jwt fuzz_iron fu
 TSAN_TARGETS = unit_store unit_session unit_jwt unit_iron \
                integration_sqlite integration_redis integration_auth integration_http
 
-.PHONY: all deps build test asan tsan fuzz fuzz-smoke run bench bench-micro bench-store clean
+.PHONY: all deps build test asan tsan fuzz fuzz-smoke run deb bench bench-micro bench-store clean
 
 all: build
 
@@ -68,6 +68,10 @@ fuzz-smoke: deps
 
 test: build asan fuzz-smoke tsan
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+# The Debian package (seshd, sesh, the systemd unit, libsesh for find_package): $(BUILD)/sesh_*.deb.
+deb: build
+	cd $(BUILD) && cpack -G DEB
 
 # seshd on http://127.0.0.1:3000 with SQLite in ./data (SESH_* variables override, see README).
 run: build

@@ -8,7 +8,7 @@ install(TARGETS sesh_core sesh_codec sesh_store sesh_session sesh_auth sesh_http
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY include/sesh DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 if(SESH_BUILD_APPS)
-  install(TARGETS sesh RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  install(TARGETS sesh seshd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 
 set(sesh_cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/sesh)
@@ -19,3 +19,5 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/sesh-config-version.cmake
 install(FILES ${PROJECT_BINARY_DIR}/sesh-config.cmake ${PROJECT_BINARY_DIR}/sesh-config-version.cmake
               ${PROJECT_SOURCE_DIR}/cmake/sesh-zxcvbn.cmake
         DESTINATION ${sesh_cmake_dir})
+
+include(${PROJECT_SOURCE_DIR}/cmake/package_deb.cmake)
