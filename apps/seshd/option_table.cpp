@@ -14,7 +14,7 @@ constexpr std::array options{
     option_doc{"SESH_DATA_DIR", "--data-dir", "DIR", "./data",
                "created 0700; holds the SQLite file and the development secret"},
     option_doc{"SESH_STORE", "--store", "URL", "sqlite:$SESH_DATA_DIR/sesh.db",
-               "sqlite:PATH, redis://[USER:PASSWORD@]HOST:PORT[/DB], postgres://USER[:PASSWORD]@HOST[:PORT]/DB or "
+               "sqlite:PATH, redis://[USER:PASSWORD@]HOST:PORT[/DB], redis-sentinel://HOST:PORT,…/MASTER, postgres://USER[:PASSWORD]@HOST[:PORT]/DB or "
                "memory:; accounts live in the same database"},
     option_doc{"SESH_STRATEGY", "--strategy", "NAME", "server",
                "server (opaque token, record in the store), jwt (next-auth's cookie) or iron (iron-session's seal)"},

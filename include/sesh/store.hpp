@@ -159,6 +159,9 @@ public:
 /// - `redis://[USER:PASSWORD@]HOST[:PORT][/DB]`: PORT 6379 and DB 0 by default; an IPv6 HOST in
 ///   brackets (`[::1]`); with a password, `AUTH [USER] PASSWORD` on every (re)connect (user and
 ///   password percent-decoded). `rediss://` is refused: this build's hiredis has no TLS;
+/// - `redis-sentinel://[USER:PASSWORD@]HOST[:PORT][,HOST[:PORT]...]/MASTER_NAME[?db=N]`: the master
+///   of a Redis Sentinel group, asked of the sentinels (PORT 26379 by default) and followed across
+///   failovers; the credentials are the master's (docs/REDIS.md);
 /// - `postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=MODE]` or `postgresql://…`: PORT 5432 by
 ///   default; user, password and database percent-decoded; MODE one of libpq's (disable, allow,
 ///   prefer, require, verify-ca, verify-full), no other parameter. Sessions and revocation live in

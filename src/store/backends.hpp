@@ -6,7 +6,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include <sesh/store.hpp>
 
@@ -51,11 +53,19 @@ struct redis_address {
     int db = 0;
     std::string user;      ///< ACL user (`AUTH user password`); empty: `AUTH password` alone
     std::string password;  ///< empty: no AUTH. Never logged.
+    /// redis-sentinel://: the sentinels to ask (host and port above are then unused) and the
+    /// name of the master group they watch.
+    std::vector<std::pair<std::string, int>> sentinels;
+    std::string master_name;
 };
 /// Parses what follows `redis://`. User and password are percent-decoded (so a password may hold
 /// ':', '@' or '/'); a user needs a password. errc::invalid_argument for a bad port, db, bracket
 /// or percent escape, or an empty host.
 [[nodiscard]] result<redis_address> parse_redis_url(std::string_view rest);
+/// Parses what follows `redis-sentinel://`: `[USER:PASSWORD@]HOST[:PORT][,HOST[:PORT]...]/NAME[?db=N]`
+/// (sentinel PORT 26379 by default). The credentials are the master's. errc::invalid_argument
+/// for a bad host list, a missing NAME, or a query other than db=N.
+[[nodiscard]] result<redis_address> parse_redis_sentinel_url(std::string_view rest);
 
 /// Where a `postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=MODE]` URL points, and as whom.
 struct postgres_address {

@@ -73,6 +73,41 @@ result<redis_address> parse_redis_url(std::string_view rest) {
     return out;
 }
 
+result<redis_address> parse_redis_sentinel_url(std::string_view rest) {
+    redis_address out;
+    if (auto q = rest.find('?'); q != std::string_view::npos) {
+        const std::string_view query = rest.substr(q + 1);
+        rest = rest.substr(0, q);
+        if (!query.starts_with("db=") || !parse_int(query.substr(3), out.db) || out.db < 0)
+            return fail(errc::invalid_argument);
+    }
+    const auto slash = rest.rfind('/');
+    if (slash == std::string_view::npos || slash + 1 == rest.size()) return fail(errc::invalid_argument);
+    auto name = percent_decode(rest.substr(slash + 1));
+    if (!name || name->empty()) return fail(errc::invalid_argument);
+    out.master_name = std::move(*name);
+    rest = rest.substr(0, slash);
+    // The credentials, as redis:// has them, then HOST:PORT,HOST:PORT...
+    if (auto at = rest.rfind('@'); at != std::string_view::npos) {
+        auto creds = parse_redis_url(std::string(rest.substr(0, at + 1)) + "localhost");
+        if (!creds) return fail(creds.error());
+        out.user = std::move(creds->user);
+        out.password = std::move(creds->password);
+        rest = rest.substr(at + 1);
+    }
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        std::string host;
+        int port = 26379;
+        if (!parse_host_port(rest.substr(0, comma), host, port)) return fail(errc::invalid_argument);
+        out.sentinels.emplace_back(std::move(host), port);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        if (comma != std::string_view::npos && rest.empty()) return fail(errc::invalid_argument);
+    }
+    if (out.sentinels.empty()) return fail(errc::invalid_argument);
+    return out;
+}
+
 result<postgres_address> parse_postgres_url(std::string_view rest) {
     postgres_address out;
     std::string_view query;
@@ -123,6 +158,13 @@ result<backend> open_backend(std::string_view url, const store_options& options)
         if (path.starts_with("//")) path.remove_prefix(2);
         if (path.empty()) return fail(errc::invalid_argument);
         auto db = sqlite_database::open(std::string(path), options);
+        if (!db) return fail(db.error());
+        return std::move(*db);
+    }
+    if (has_scheme(url, "redis-sentinel://")) {
+        auto a = parse_redis_sentinel_url(url.substr(17));
+        if (!a) return fail(a.error());
+        auto db = redis_database::open(*a, options);
         if (!db) return fail(db.error());
         return std::move(*db);
     }

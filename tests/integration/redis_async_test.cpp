@@ -110,7 +110,7 @@ protected:
 
     // The connection under test, on an io_context run by its own thread (as seshd's are).
     async_connection& connect(int db = 0) {
-        detail::redis::connection_config cfg{"127.0.0.1", server_.port(), db, 1s, {incr_script}, {}, {}};
+        detail::redis::connection_config cfg{"127.0.0.1", server_.port(), db, 1s, {incr_script}, {}, {}, nullptr};
         conn_ = async_connection::create(io_.get_executor(), std::move(cfg));
         ran_out_ = ran_out_promise_.get_future();
         thread_ = std::thread([this] {

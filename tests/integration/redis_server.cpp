@@ -96,6 +96,11 @@ std::string redis_server::url_as(const std::string& user, const std::string& pas
            std::to_string(port_) + "/" + std::to_string(db);
 }
 
+void redis_server::make_sentinel(const std::string& config) {
+    std::ofstream(dir_ + "/sentinel.conf") << config;
+    sentinel_ = true;
+}
+
 bool redis_server::start() {
     if (running()) return true;
     if (dir_.empty() || port_ == 0) return false;
@@ -124,6 +129,10 @@ bool redis_server::spawn() {
     std::vector<std::string> args = {binary, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly",
                                      "no", "--dir", dir_, "--daemonize", "no", "--databases", "16",
                                      "--loglevel", "warning"};
+    if (sentinel_)
+        args = {binary, dir_ + "/sentinel.conf", "--sentinel", "--port", port, "--bind", "127.0.0.1",
+                "--dir", dir_, "--daemonize", "no", "--loglevel", "warning"};
+    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     if (!accounts_.default_password.empty()) args.insert(args.end(), {"--requirepass", accounts_.default_password});
     if (!accounts_.user.empty())
         args.insert(args.end(), {"--user", accounts_.user, "on", ">" + accounts_.user_password, "~*", "&*", "+@all"});

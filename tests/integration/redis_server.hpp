@@ -86,6 +86,11 @@ public:
     /// `redis://USER:PASSWORD@127.0.0.1:PORT/DB`, user and password percent-encoded (an empty
     /// user: `redis://:PASSWORD@…`).
     [[nodiscard]] std::string url_as(const std::string& user, const std::string& password, int db = 0) const;
+    /// Arguments added to the command line from the next start() on (e.g. {"--replicaof", …}).
+    void add_args(std::vector<std::string> args) { extra_args_ = std::move(args); }
+    /// Makes this a Redis Sentinel (redis-server --sentinel) with `config` as its configuration
+    /// file (Sentinel rewrites it); call before start().
+    void make_sentinel(const std::string& config);
     /// The accounts the server was made with.
     [[nodiscard]] const redis_accounts& accounts() const noexcept { return accounts_; }
 
@@ -98,6 +103,8 @@ private:
     pid_t pid_ = -1;
     bool started_once_ = false;
     std::string dir_;
+    std::vector<std::string> extra_args_;
+    bool sentinel_ = false;
 };
 
 }  // namespace sesh::test

@@ -197,6 +197,8 @@ void async_connection::close() {
 void async_connection::start(op o) {
     // Nothing sent, nothing hung: fail this command alone.
     if (o.deadline <= steady::now()) return o.done(fail(errc::store_unavailable));
+    // The sentinels name another master now: move there (what is in flight on the old one fails).
+    if (ac_ != nullptr && cfg_.locator && cfg_.locator->generation() != generation_) tear_down(nullptr, {}, false, false);
     if (ac_ == nullptr) {
         // Redis refused a moment ago: fail now rather than queue behind the backoff or connect
         // again (a connect storm against a server that is coming back).
@@ -214,7 +216,15 @@ void async_connection::start(op o) {
 }
 
 bool async_connection::connect() {
-    redisAsyncContext* ac = redisAsyncConnect(cfg_.host.c_str(), cfg_.port);
+    auto t = current_target(cfg_);
+    if (!t) {
+        // No master known (the locator logged it): back off as after a refused connect.
+        tear_down(nullptr, {}, true, true);
+        return false;
+    }
+    peer_ = endpoint_text(t->where);
+    generation_ = t->generation;
+    redisAsyncContext* ac = redisAsyncConnect(t->where.host.c_str(), t->where.port);
     if (ac == nullptr || ac->err != 0) {
         tear_down("connect", ac != nullptr ? ac->errstr : "cannot allocate a connection", true, true);
         if (ac != nullptr) redisAsyncFree(ac);  // no hooks, no callbacks yet: just closes
@@ -280,7 +290,7 @@ void async_connection::on_hello(std::size_t i, const redisReply* r) {
 
     backoff_ = first_backoff;
     next_connect_ = {};
-    if (down_logged_) sesh::logger()->info("sesh redis {}:{}: connected again", cfg_.host, cfg_.port);
+    if (down_logged_) sesh::logger()->info("sesh redis {}: connected again", peer_);
     down_logged_ = false;
     const auto ids = std::exchange(queued_, {});
     for (const std::uint64_t id : ids) {
@@ -305,7 +315,14 @@ void async_connection::on_reply(std::uint64_t id, const redisReply* r) {
     ops_.erase(it);
     // Our caller pins this object; the pin is dropped so a connection nobody else holds can go.
     const auto unpin = ops_.empty() ? std::move(self_) : nullptr;
+    // A master turned replica (a failover) or still loading: the caller sees the error reply (an
+    // outage), the locator asks the sentinels again, and the next command reconnects.
+    const bool no_master = cfg_.locator && r->type == REDIS_REPLY_ERROR && means_no_master(reply_text(*r));
     done(r);
+    if (no_master) {
+        cfg_.locator->suspect();
+        tear_down(nullptr, {}, false, false);
+    }
 }
 
 void async_connection::arm_timer(steady::time_point at) {
@@ -358,7 +375,8 @@ void async_connection::tear_down(const char* what, std::string_view why, bool hi
 void async_connection::log_down(std::string_view what, std::string_view why) {
     if (down_logged_) return;  // once per outage, not once per command
     down_logged_ = true;
-    sesh::logger()->warn("sesh redis {}:{}: {}: {}", cfg_.host, cfg_.port, what, why);
+    sesh::logger()->warn("sesh redis {}: {}: {}", peer_, what, why);
+    if (cfg_.locator) cfg_.locator->suspect();
 }
 
 void async_connection::hiredis_on_connect(const redisAsyncContext* ac, int status) {

@@ -120,6 +120,8 @@ private:
     std::uint64_t next_id_ = 1;
     std::shared_ptr<async_connection> self_;   // set while ops_ is not empty (see the class)
 
+    std::string peer_;                         // host:port of the last connect, for log lines
+    std::uint64_t generation_ = 0;             // the locator's at the last connect
     steady::time_point next_connect_{};        // no connect before this (backoff)
     steady::duration backoff_;
     bool down_logged_ = false;                 // a failure was logged and no success since

@@ -28,6 +28,20 @@ milliseconds ceil_ms(steady::duration d) noexcept { return std::chrono::ceil<mil
 
 }  // namespace
 
+std::string endpoint_text(const endpoint& e) {
+    return e.host.find(':') != std::string::npos ? "[" + e.host + "]:" + std::to_string(e.port)
+                                                 : e.host + ":" + std::to_string(e.port);
+}
+
+std::optional<target> current_target(const connection_config& cfg) {
+    if (!cfg.locator) return target{endpoint{cfg.host, cfg.port}, 0};
+    // The generation first: if the master moves in between, the connection is merely stale.
+    const auto generation = cfg.locator->generation();
+    auto m = cfg.locator->master();
+    if (!m) return std::nullopt;
+    return target{std::move(*m), generation};
+}
+
 // One round trip: the credentials and the DB choice (lost with every connection) and the scripts
 // (lost with every Redis restart, so loading them here keeps EVALSHA working after an outage).
 std::vector<command> hello_commands(const connection_config& cfg) {
@@ -50,17 +64,21 @@ hello_reply check_hello(const connection_config& cfg, std::size_t i, const redis
 result<std::unique_ptr<connection>> connection::open(const connection_config& cfg, steady::time_point deadline) {
     const auto remaining = deadline - steady::now();
     if (remaining <= steady::duration::zero()) return fail(errc::store_unavailable);
+    auto t = current_target(cfg);
+    if (!t) return fail(errc::store_unavailable);  // no master known: the locator logged it
     const timeval tv = to_timeval(std::min(ceil_ms(remaining), cfg.timeout));
-    context_ptr ctx(redisConnectWithTimeout(cfg.host.c_str(), cfg.port, tv));
+    const std::string peer = endpoint_text(t->where);
+    context_ptr ctx(redisConnectWithTimeout(t->where.host.c_str(), t->where.port, tv));
     if (!ctx) {
-        sesh::logger()->warn("sesh redis {}:{}: cannot allocate a connection", cfg.host, cfg.port);
+        sesh::logger()->warn("sesh redis {}: cannot allocate a connection", peer);
         return fail(errc::store_unavailable);
     }
     if (ctx->err != 0) {
-        sesh::logger()->warn("sesh redis {}:{}: connect: {}", cfg.host, cfg.port, ctx->errstr);
+        sesh::logger()->warn("sesh redis {}: connect: {}", peer, ctx->errstr);
+        if (cfg.locator) cfg.locator->suspect();
         return fail(errc::store_unavailable);
     }
-    auto conn = std::make_unique<connection>(std::move(ctx), cfg);
+    auto conn = std::make_unique<connection>(std::move(ctx), cfg, std::move(*t));
 
     auto replies = conn->run(hello_commands(cfg), deadline);
     if (!replies) return fail(replies.error());
@@ -69,7 +87,7 @@ result<std::unique_ptr<connection>> connection::open(const connection_config& cf
         const auto step = check_hello(cfg, i, *(*replies)[i]);
         if (!step.ok) {
             const std::string_view why = reply_text(*(*replies)[i]);
-            sesh::logger()->error("sesh redis {}:{}: {}: {}", cfg.host, cfg.port, step.what, why);
+            sesh::logger()->error("sesh redis {}: {}: {}", peer, step.what, why);
             // NOAUTH: the server wants a password the URL does not give.
             return fail(step.what == "AUTH" || why.starts_with("NOAUTH") ? errc::access_denied : errc::store_unavailable);
         }
@@ -104,7 +122,7 @@ result<std::vector<reply_ptr>> connection::run(std::span<const command> cmds, st
         char* formatted = nullptr;
         const int n = redisFormatCommandArgv(&formatted, static_cast<int>(argv.size()), argv.data(), lens.data());
         if (n < 0) {
-            sesh::logger()->error("sesh redis {}:{}: out of memory formatting a command", cfg_.host, cfg_.port);
+            sesh::logger()->error("sesh redis {}: out of memory formatting a command", peer_);
             return fail(errc::store_unavailable);
         }
         out.append(formatted, static_cast<std::size_t>(n));
@@ -122,6 +140,12 @@ result<std::vector<reply_ptr>> connection::run(std::span<const command> cmds, st
             return fail(errc::store_unavailable);
         }
         replies.emplace_back(static_cast<redisReply*>(r));
+        // A master turned replica (a failover) or still loading: this connection is done, and the
+        // locator asks the sentinels again. The caller sees the error reply (an outage).
+        if (cfg_.locator && replies.back()->type == REDIS_REPLY_ERROR && means_no_master(reply_text(*replies.back()))) {
+            cfg_.locator->suspect();
+            broken_ = true;
+        }
     }
     return replies;
 }
@@ -166,7 +190,8 @@ bool connection::send_all(std::string_view bytes) {
 
 void connection::fail_transport(std::string_view what) {
     broken_ = true;
-    sesh::logger()->warn("sesh redis {}:{}: connection lost: {}", cfg_.host, cfg_.port, what);
+    sesh::logger()->warn("sesh redis {}: connection lost: {}", peer_, what);
+    if (cfg_.locator) cfg_.locator->suspect();
 }
 
 }  // namespace sesh::detail::redis

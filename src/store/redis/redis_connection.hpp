@@ -4,14 +4,18 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <hiredis/hiredis.h>
+
+#include "store/redis/redis_sentinel.hpp"
 
 #include <sesh/result.hpp>
 
@@ -95,7 +99,21 @@ struct connection_config {
     std::vector<std::string> scripts;  ///< Lua scripts to SCRIPT LOAD on connect (see script_sha)
     std::string user;                  ///< ACL user for AUTH; empty: the default user
     std::string password;              ///< AUTH on every (re)connect when set; never logged
+    /// With Sentinel: where the master is (host and port above are then unused), asked on every
+    /// (re)connect; connections made under an older generation are dropped.
+    std::shared_ptr<master_locator> locator;
 };
+
+/// Where cfg's connections go now: host:port, or the locator's master (nothing while none is
+/// known), with the locator generation it was read under (0 without one).
+struct target {
+    endpoint where;
+    std::uint64_t generation = 0;
+};
+[[nodiscard]] std::optional<target> current_target(const connection_config& cfg);
+
+/// "host:port" (or "[v6]:port") for log lines.
+[[nodiscard]] std::string endpoint_text(const endpoint& e);
 
 /// What every (re)connect sends first, in one pipeline: AUTH (when cfg has a password), SELECT
 /// cfg.db, then SCRIPT LOAD of each of cfg.scripts. Shared by the blocking and the async client.
@@ -132,8 +150,14 @@ public:
     /// One command; as run() for a pipeline of one.
     [[nodiscard]] result<reply_ptr> run(const command& cmd, steady::time_point deadline);
 
-    /// True once a transport error happened; the connection must then be dropped.
+    /// True once a transport error happened, or a reply said the server is no master (it is then
+    /// reported to the locator): the connection must be dropped.
     [[nodiscard]] bool broken() const noexcept { return broken_; }
+
+    /// True when the locator has moved to another master since this connection was made.
+    [[nodiscard]] bool stale() const noexcept {
+        return cfg_.locator && cfg_.locator->generation() != generation_;
+    }
 
     /// True when the server has already hung up (or sent bytes nobody asked for) while the
     /// connection sat idle: Redis restarted, or closed it after its `timeout` setting. Costs one
@@ -143,7 +167,8 @@ public:
     /// The SHA1 Redis gave cfg.scripts[i] on SCRIPT LOAD, for EVALSHA.
     [[nodiscard]] std::string_view script_sha(std::size_t i) const noexcept { return shas_[i]; }
 
-    connection(context_ptr ctx, const connection_config& cfg) noexcept : ctx_(std::move(ctx)), cfg_(cfg) {}
+    connection(context_ptr ctx, const connection_config& cfg, target t)
+        : ctx_(std::move(ctx)), cfg_(cfg), peer_(endpoint_text(t.where)), generation_(t.generation) {}
 
 private:
     bool set_timeout(steady::duration remaining);
@@ -152,6 +177,8 @@ private:
 
     context_ptr ctx_;
     const connection_config& cfg_;
+    std::string peer_;               // host:port, for log lines
+    std::uint64_t generation_ = 0;   // the locator's, when connected
     std::vector<std::string> shas_;
     std::chrono::milliseconds socket_timeout_{0};  // what SO_RCVTIMEO/SO_SNDTIMEO hold now
     bool broken_ = false;

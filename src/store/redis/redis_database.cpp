@@ -12,7 +12,13 @@ redis_database::redis_database(redis::connection_config cfg, std::size_t pool_si
 
 result<std::shared_ptr<redis_database>> redis_database::open(const redis_address& a, const store_options& options) {
     if (options.timeout <= std::chrono::milliseconds::zero()) return fail(errc::invalid_argument);
-    redis::connection_config cfg{a.host, a.port, a.db, options.timeout, redis::script_texts(), a.user, a.password};
+    redis::connection_config cfg{a.host, a.port, a.db, options.timeout, redis::script_texts(), a.user, a.password, nullptr};
+    if (!a.sentinels.empty()) {
+        std::vector<redis::endpoint> sentinels;
+        for (const auto& [host, port] : a.sentinels) sentinels.push_back({host, port});
+        cfg.locator = std::make_shared<redis::master_locator>(std::move(sentinels), a.master_name, a.user, a.password,
+                                                              options.timeout);
+    }
     std::shared_ptr<redis_database> out(new redis_database(std::move(cfg), options.pool_size));
     // One connection now, so a misconfiguration shows at start-up: a password Redis refuses fails
     // the open; a server that is down does not (calls fail until it is up). Not pooled: the pool

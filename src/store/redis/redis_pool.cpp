@@ -23,7 +23,8 @@ result<lease> pool::acquire(steady::time_point deadline) {
     while (!idle_.empty()) {
         auto conn = std::move(idle_.back());
         idle_.pop_back();
-        if (!conn->closed_by_peer()) return lease(*this, std::move(conn), epoch_);
+        // A connection to a master the sentinels no longer name is dropped the same way.
+        if (!conn->closed_by_peer() && !conn->stale()) return lease(*this, std::move(conn), epoch_);
         --open_;
     }
     // Redis was unreachable a moment ago: fail now rather than connect again (the failed connect

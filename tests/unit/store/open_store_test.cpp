@@ -170,6 +170,32 @@ TEST(open_store, refuses_malformed_credentials_and_addresses) {
     }
 }
 
+TEST(open_store, redis_sentinel_urls_name_sentinels_a_group_and_the_masters_credentials) {
+    auto a = sesh::detail::parse_redis_sentinel_url("app:p%40ss@10.0.0.1:26380,[::1],sentinel-3:5000/my%20group?db=2");
+    ASSERT_TRUE(a) << a.error().message();
+    ASSERT_EQ(a->sentinels.size(), 3u);
+    EXPECT_EQ(a->sentinels[0], (std::pair<std::string, int>{"10.0.0.1", 26380}));
+    EXPECT_EQ(a->sentinels[1], (std::pair<std::string, int>{"::1", 26379}));  // Sentinel's default port
+    EXPECT_EQ(a->sentinels[2], (std::pair<std::string, int>{"sentinel-3", 5000}));
+    EXPECT_EQ(a->master_name, "my group");
+    EXPECT_EQ(a->db, 2);
+    EXPECT_EQ(a->user, "app");
+    EXPECT_EQ(a->password, "p@ss");
+    for (const char* bad : {"127.0.0.1:26379", "127.0.0.1:26379/", "/name", "127.0.0.1:26379,/name",
+                            "127.0.0.1:x/name", "127.0.0.1/name?db=x", "127.0.0.1/name?wait=1", "secret@127.0.0.1/name"}) {
+        EXPECT_FALSE(sesh::detail::parse_redis_sentinel_url(bad)) << "accepted: " << bad;
+    }
+    // Nothing listening is an outage, not an error at open (the scheme in any case).
+    sesh::store_options o;
+    o.timeout = 100ms;
+    auto s = sesh::open_store("Redis-Sentinel://127.0.0.1:1/main", o);
+    ASSERT_TRUE(s) << s.error().message();
+    auto r = (*s)->get("k");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), sesh::errc::store_unavailable);
+    EXPECT_EQ(sesh::redact_store_url("redis-sentinel://app:secret@h1:1,h2:2/main"), "redis-sentinel://app:***@h1:1,h2:2/main");
+}
+
 TEST(open_store, refuses_rediss_rather_than_connecting_in_the_clear) {
     auto s = sesh::open_store("rediss://127.0.0.1:6380/0");
     ASSERT_FALSE(s);
