@@ -16,6 +16,8 @@ namespace {
 using boost::json::object;
 using http::status;
 
+constexpr std::string_view verify_path = "/api/auth/verify";
+
 // The request the gateway is deciding about, from the headers a trusted gateway sets.
 struct original_request {
     std::string method;  ///< empty when not given
@@ -53,9 +55,14 @@ bool plausible_host(std::string_view h) {
     return h.find_first_of("/\\@?#") == std::string_view::npos;
 }
 
+// True for Envoy's form, /api/auth/verify/<original path>: its ext_authz http_service appends
+// the original path (and query) to path_prefix and keeps the original method and Host.
+bool is_path_form(const http::context& ctx) { return ctx.path().size() > verify_path.size(); }
+
 // Traefik: X-Forwarded-Method/-Proto/-Host/-Uri. nginx: X-Original-URI/-Method (plus
 // X-Forwarded-Proto/-Host when the configuration sets them). ingress-nginx: X-Original-URL.
-// Believed only from SESH_TRUSTED_PROXIES: anyone else could name any host and path.
+// Envoy: the path form above. Believed only from SESH_TRUSTED_PROXIES: anyone else could name
+// any host and path.
 original_request read_original_request(const http::context& ctx, const app& a) {
     original_request o;
     if (!a.trusted_proxies.contains(ctx.client_address())) return o;
@@ -78,6 +85,13 @@ original_request read_original_request(const http::context& ctx, const app& a) {
         if (o.host.empty() && plausible_host(host)) o.host = host;
         if (o.uri.empty()) o.uri = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
     }
+    if (is_path_form(ctx)) {
+        std::string tail(ctx.path().substr(verify_path.size()));
+        if (!ctx.query().empty()) tail += "?" + std::string(ctx.query());
+        if (o.uri.empty() && printable_without_space(tail)) o.uri = std::move(tail);
+        if (auto host = ctx.header(http::field::host); o.host.empty() && plausible_host(host)) o.host = host;
+        if (o.method.empty()) { const auto m = boost::beast::http::to_string(ctx.method()); o.method.assign(m.data(), m.size()); }
+    }
     return o;
 }
 
@@ -97,7 +111,8 @@ bool is_page_request(const http::context& ctx, const original_request& o) {
 }
 
 http::response not_signed_in(http::context& ctx, const app& a, const original_request& o) {
-    auto q = http::parse_form(ctx.query());
+    // The path form's query is the original request's, never seshd's own.
+    auto q = is_path_form(ctx) ? result<http::form>(http::form{}) : http::parse_form(ctx.query());
     const auto rd = q ? http::form_value(*q, "rd") : std::nullopt;
     // ?rd= is for gateways that hand the answer to the browser (Traefik): a page goes to the
     // sign-in page and comes back to where it was going. Never for nginx's auth_request, which
@@ -115,7 +130,7 @@ http::response not_signed_in(http::context& ctx, const app& a, const original_re
 }  // namespace
 
 void add_forward_auth_routes(http::router& r, app& a) {
-    r.add(http::verb::get, "/api/auth/verify", [&a](http::context& ctx) -> http::awaitable<http::response> {
+    auto verify = [&a](http::context& ctx) -> http::awaitable<http::response> {
         const original_request o = read_original_request(ctx, a);
         auto s = co_await ctx.session();
         if (!s) co_return store_down();
@@ -148,7 +163,12 @@ void add_forward_auth_routes(http::router& r, app& a) {
         set_identity_header(res, "X-Auth-Request-Preferred-Username", *username);
         set_identity_header(res, "X-Auth-Request-Email", email);
         co_return res;
-    });
+    };
+    r.add(http::verb::get, std::string(verify_path), verify);
+    // Envoy checks with the original method; the answer never changes anything.
+    for (auto method : {http::verb::get, http::verb::post, http::verb::put, http::verb::patch, http::verb::delete_,
+                        http::verb::options})
+        r.add_prefix(method, std::string(verify_path) + "/", verify);
 }
 
 }  // namespace sesh::seshd

@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +104,29 @@ for (const strategy of ['server', 'jwt', 'iron']) {
       // ingress-nginx's X-Original-URL too.
       assert.equal((await verify(carol, { 'x-original-url': `${APP}/admin/a` })).status, 403);
       assert.equal((await verify(carol, { 'x-original-url': `${APP}/home` })).status, 200);
+    });
+
+    await t.test("Envoy's form: the original path after /api/auth/verify, the original method and Host", async () => {
+      // node's fetch replaces Host, so these go through node:http.
+      const envoy = (c, method, path) => new Promise((resolve, reject) => {
+        const headers = { host: 'app.example.test:8080', accept: 'text/html' };
+        if (c.jar.size) headers.cookie = c.cookieHeader();
+        const req = httpRequest({ host: '127.0.0.1', port: seshd.port, method, path: `/api/auth/verify${path}`, headers }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode, headers: new Headers(res.headers) }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      assert.equal((await envoy(carol, 'POST', '/admin/x?y=1')).status, 403);
+      assert.equal((await envoy(carol, 'DELETE', '/%61dmin')).status, 403);
+      assert.equal((await envoy(carol, 'GET', '/home?a=b')).status, 200);
+      const ok = await envoy(ada, 'PUT', '/admin/x');
+      assert.equal(ok.status, 200);
+      assert.equal(ok.headers.get('x-auth-request-user'), 'ada');
+      assert.equal((await envoy(new Client(seshd.url), 'GET', '/home')).status, 401);
+      assert.equal((await envoy(new Client(seshd.url), 'GET', '/home?rd=1')).status, 401,
+                   "the original request's query is never seshd's ?rd=");
     });
 
     await t.test('?rd=: pages go to the sign-in page and back, API calls get 401', async () => {
