@@ -29,6 +29,10 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     if (!redirects) return tl::unexpected("SESH_ALLOWED_REDIRECTS: " + redirects.error());
     if (!c.cookie_domain.empty() && !redirects->allows_other_origin(*origin))
         return tl::unexpected("SESH_COOKIE_DOMAIN " + c.cookie_domain + " must be the host of SESH_URL or a parent of it");
+    // The sign-in form's redirect to an app on another allowed origin must pass the CSP too.
+    if (const auto at = c.server.content_security_policy.find("form-action 'self'"); at != std::string::npos)
+        c.server.content_security_policy.replace(at, std::string_view("form-action 'self'").size(),
+                                                 "form-action " + redirects->form_action_sources());
     // Browsers' POSTs from any other origin are refused before routing (issue 17, finding 6).
     c.server.trusted_origin = *origin;
     // RFC 6797: two years, subdomains included, only when browsers reach seshd over https (it may

@@ -110,6 +110,14 @@ bool redirect_policy::allows_other_origin(std::string_view url) const {
                                    h[h.size() - cookie_domain_.size() - 1] == '.');
 }
 
+std::string redirect_policy::form_action_sources() const {
+    std::string out = "'self'";
+    for (const auto& a : allowed_) out += " " + a;
+    if (!cookie_domain_.empty())
+        out += " " + own_scheme_ + "://" + cookie_domain_ + ":* " + own_scheme_ + "://*." + cookie_domain_ + ":*";
+    return out;
+}
+
 std::string redirect_policy::callback_url(std::string_view wanted, std::string_view fallback) const {
     const std::string marker = "\x01";
     std::string own = safe_callback_url(wanted, own_origin_, marker);

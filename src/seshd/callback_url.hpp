@@ -51,6 +51,12 @@ public:
 
     [[nodiscard]] const std::string& own_origin() const noexcept { return own_origin_; }
 
+    /// The CSP `form-action` sources that let a sign-in form's redirect reach every origin this
+    /// policy allows (browsers check form-action on the redirects after a form post too):
+    /// `'self'`, the allowed origins, and `scheme://domain:*` `scheme://*.domain:*` for the
+    /// cookie domain.
+    [[nodiscard]] std::string form_action_sources() const;
+
 private:
     std::string own_origin_;
     std::string own_scheme_;      ///< "http" or "https": the scheme hosts under cookie_domain_ must use

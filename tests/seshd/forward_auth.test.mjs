@@ -209,6 +209,9 @@ test('callbackUrls on other hosts: the cookie domain and the allow-list, nothing
   const sessionCookie = signup.setCookies.find((s) => s.startsWith('sesh.session-token='));
   assert.match(sessionCookie, /; Domain=example\.test/i, 'the session cookie carries the domain');
 
+  // Chromium checks CSP form-action on the redirect after the sign-in form: it names every allowed target.
+  const csp = (await c.request('/login')).headers.get('content-security-policy');
+  assert.match(csp, /form-action 'self' http:\/\/127\.0\.0\.1:8080 http:\/\/example\.test:\* http:\/\/\*\.example\.test:\*;/);
   const allowed = ['http://app.example.test:9999/x?y=1', 'http://example.test/', 'http://deep.app.example.test/',
                    'http://127.0.0.1:8080/back'];
   const refused = ['https://app.example.test/x', 'http://example.test.evil.example/', 'http://evilexample.test/',
