@@ -3,6 +3,12 @@
 # tests/node_modules (scripts/install-deps.sh). Under a sanitizer build seshd_api runs against the
 # sanitized seshd and sesh (the browser and fault tests, which measure time, run only in the plain
 # build).
+# seshd's own rules without a server: forward auth's access rules and the redirect policy.
+sesh_unit_test(unit_seshd
+  unit/seshd/gateway_rules_test.cpp
+  unit/seshd/redirect_policy_test.cpp
+)
+target_link_libraries(unit_seshd PRIVATE seshd_app)
 if(NOT SESH_BUILD_APPS)
   return()
 endif()
