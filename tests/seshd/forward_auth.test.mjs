@@ -40,7 +40,7 @@ const verify = (c, headers, query = '') => c.request(`/api/auth/verify${query}`,
 for (const strategy of ['server', 'jwt', 'iron']) {
   test(`verify contract (${strategy})`, async (t) => {
     const seshd = await startSeshd({ env: { SESH_SECRET: secret, SESH_STRATEGY: strategy, SESH_TRUSTED_PROXIES: '127.0.0.1',
-                                            SESH_GATEWAY_RULES: RULES, SESH_UPDATE_AGE: '1', SESH_ALLOWED_REDIRECTS: APP } });
+                                            SESH_GATEWAY_RULES: RULES, SESH_UPDATE_AGE: '2', SESH_ALLOWED_REDIRECTS: APP } });
     t.after(() => seshd.cleanup());
     const ada = new Client(seshd.url);
     const bob = new Client(seshd.url);
@@ -152,7 +152,9 @@ for (const strategy of ['server', 'jwt', 'iron']) {
     await t.test('sliding renewal: the renewed cookie is on the verify answer', async () => {
       const first = await verify(ada, traefik(`${APP}/`));
       assert.equal(first.status, 200);
-      await new Promise((r) => setTimeout(r, 1300));
+      // Two seconds of update age: long enough that the next request (even under a sanitizer) comes
+      // before the following renewal is due.
+      await new Promise((r) => setTimeout(r, 2300));
       const renewed = await verify(ada, traefik(`${APP}/`));
       assert.equal(renewed.status, 200);
       const cookies = renewed.setCookies.filter((c) => !/Max-Age=0/i.test(c));
