@@ -1,6 +1,9 @@
 // Forward auth for gateways (issue 15): GET /api/auth/verify answers nginx's auth_request,
 // Traefik's forwardAuth, Envoy's ext_authz and Oathkeeper's cookie_session "is this request
 // signed in, and as whom?".
+#include <cctype>
+#include <optional>
+
 #include <boost/json/object.hpp>
 
 #include <sesh/http/body.hpp>
@@ -28,12 +31,6 @@ struct original_request {
     [[nodiscard]] std::string url() const { return proto + "://" + host + uri; }
 };
 
-std::string_view request_header(const http::context& ctx, std::string_view name) {
-    const auto& req = ctx.req();
-    auto it = req.find(name);
-    return it == req.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
-}
-
 // The first of a comma-separated list (a chain of proxies appends), trimmed.
 std::string_view first_listed(std::string_view v) {
     v = v.substr(0, v.find(','));
@@ -59,6 +56,37 @@ bool plausible_host(std::string_view h) {
 // the original path (and query) to path_prefix and keeps the original method and Host.
 bool is_path_form(const http::context& ctx) { return ctx.path().size() > verify_path.size(); }
 
+// One part of the original request as the headers tell it. Gateways set their own headers but
+// pass the client's other ones through (Traefik forwards every request header, nginx every one
+// it does not set), so a client behind nginx can add an X-Forwarded-Uri of its own: when two
+// sources, or two lines of one header, disagree, the part is unknown rather than either value.
+class agreed_value {
+public:
+    void offer(std::string_view v) {
+        if (v.empty()) return;
+        if (!value_) value_ = std::string(v);
+        else if (*value_ != v) conflict_ = true;
+    }
+    [[nodiscard]] std::string get() const { return conflict_ || !value_ ? std::string() : *value_; }
+
+private:
+    std::optional<std::string> value_;
+    bool conflict_ = false;
+};
+
+// Every line of header `name`, each passed to `f`.
+template <class F>
+void for_each_line(const http::context& ctx, std::string_view name, F f) {
+    const auto range = ctx.req().equal_range(name);
+    for (auto it = range.first; it != range.second; ++it) f(std::string_view(it->value().data(), it->value().size()));
+}
+
+std::string lower_host(std::string_view h) {
+    std::string out(h);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
 // Traefik: X-Forwarded-Method/-Proto/-Host/-Uri. nginx: X-Original-URI/-Method (plus
 // X-Forwarded-Proto/-Host when the configuration sets them). ingress-nginx: X-Original-URL.
 // Envoy: the path form above. Believed only from SESH_TRUSTED_PROXIES: anyone else could name
@@ -66,32 +94,37 @@ bool is_path_form(const http::context& ctx) { return ctx.path().size() > verify_
 original_request read_original_request(const http::context& ctx, const app& a) {
     original_request o;
     if (!a.trusted_proxies.contains(ctx.client_address())) return o;
-    o.method = first_listed(request_header(ctx, "X-Forwarded-Method"));
-    if (o.method.empty()) o.method = first_listed(request_header(ctx, "X-Original-Method"));
-    const std::string_view proto = first_listed(request_header(ctx, "X-Forwarded-Proto"));
-    if (proto == "http" || proto == "https") o.proto = proto;
-    if (auto host = first_listed(request_header(ctx, "X-Forwarded-Host")); plausible_host(host)) o.host = host;
-    std::string_view uri = request_header(ctx, "X-Forwarded-Uri");
-    if (uri.empty()) uri = request_header(ctx, "X-Original-URI");
-    if (uri.starts_with('/') && printable_without_space(uri)) o.uri = uri;
-    // A whole URL fills what the parts left out.
-    const std::string_view full = request_header(ctx, "X-Original-URL");
-    for (std::string_view scheme : {"http://", "https://"}) {
-        if (!full.starts_with(scheme) || !printable_without_space(full)) continue;
-        const std::string_view rest = full.substr(scheme.size());
+    agreed_value method, proto, host, uri;
+    for_each_line(ctx, "X-Forwarded-Method", [&](std::string_view v) { method.offer(first_listed(v)); });
+    for_each_line(ctx, "X-Original-Method", [&](std::string_view v) { method.offer(first_listed(v)); });
+    for_each_line(ctx, "X-Forwarded-Proto", [&](std::string_view v) { proto.offer(first_listed(v)); });
+    for_each_line(ctx, "X-Forwarded-Host", [&](std::string_view v) { host.offer(lower_host(first_listed(v))); });
+    for_each_line(ctx, "X-Forwarded-Uri", [&](std::string_view v) { uri.offer(v); });
+    for_each_line(ctx, "X-Original-URI", [&](std::string_view v) { uri.offer(v); });
+    for_each_line(ctx, "X-Original-URL", [&](std::string_view full) {
+        const auto sep = full.find("://");
+        if (sep == std::string_view::npos) {
+            uri.offer(full.empty() ? std::string_view() : std::string_view("\x01"));  // not a URL: a conflict
+            return;
+        }
+        proto.offer(full.substr(0, sep));
+        const std::string_view rest = full.substr(sep + 3);
         const auto slash = rest.find('/');
-        const std::string_view host = rest.substr(0, slash);
-        if (o.proto.empty()) o.proto = scheme.substr(0, scheme.size() - 3);
-        if (o.host.empty() && plausible_host(host)) o.host = host;
-        if (o.uri.empty()) o.uri = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-    }
+        host.offer(lower_host(rest.substr(0, slash)));
+        uri.offer(slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash));
+    });
     if (is_path_form(ctx)) {
         std::string tail(ctx.path().substr(verify_path.size()));
         if (!ctx.query().empty()) tail += "?" + std::string(ctx.query());
-        if (o.uri.empty() && printable_without_space(tail)) o.uri = std::move(tail);
-        if (auto host = ctx.header(http::field::host); o.host.empty() && plausible_host(host)) o.host = host;
-        if (o.method.empty()) { const auto m = boost::beast::http::to_string(ctx.method()); o.method.assign(m.data(), m.size()); }
+        uri.offer(tail);
+        host.offer(lower_host(ctx.header(http::field::host)));
+        const auto m = boost::beast::http::to_string(ctx.method());
+        method.offer(std::string_view(m.data(), m.size()));
     }
+    o.method = method.get();
+    if (auto p = proto.get(); p == "http" || p == "https") o.proto = std::move(p);
+    if (auto h = host.get(); plausible_host(h)) o.host = std::move(h);
+    if (auto u = uri.get(); u.starts_with('/') && printable_without_space(u)) o.uri = std::move(u);
     return o;
 }
 

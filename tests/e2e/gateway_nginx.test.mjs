@@ -127,6 +127,11 @@ test('nginx auth_request in front of an app, seshd signing in across hosts', asy
   const denied = await page.goto(`${appUrl}/admin/users`);
   assert.equal(denied.status(), 403);
   assert.ok(!app.seen.some((s) => s.user === 'bob' && s.url.startsWith('/admin')), 'bob never reached /admin');
+  // Naming another path in a header of the browser's own does not get past the rule.
+  await page.setExtraHTTPHeaders({ 'X-Forwarded-Uri': '/home', 'X-Original-URL': `${appUrl}/home` });
+  assert.equal((await page.goto(`${appUrl}/admin/users`)).status(), 403);
+  await page.setExtraHTTPHeaders({});
+  assert.ok(!app.seen.some((s) => s.user === 'bob' && s.url.startsWith('/admin')), 'bob never reached /admin');
   assert.equal((await page.goto(`${appUrl}/home`)).status(), 200, 'bob may see the rest');
   assert.equal((await echoed())['x-auth-request-user'], 'bob');
 

@@ -101,6 +101,14 @@ for (const strategy of ['server', 'jwt', 'iron']) {
       // nginx's X-Original-URI spelling decides the same way.
       assert.equal((await verify(carol, nginx(`${APP}/admin`))).status, 403);
       assert.equal((await verify(ada, nginx(`${APP}/admin`))).status, 200);
+      // A client's own copy of the other spelling, passed through by the gateway, makes the
+      // original request unknown (403 while rules exist), never the URL that is checked.
+      assert.equal((await verify(carol, { ...nginx(`${APP}/admin`), 'x-forwarded-uri': '/home' })).status, 403);
+      assert.equal((await verify(carol, { ...traefik(`${APP}/admin`), 'x-original-uri': '/home' })).status, 403);
+      assert.equal((await verify(carol, { ...traefik(`${APP}/admin`), 'x-original-url': `${APP}/home` })).status, 403);
+      assert.equal((await verify(carol, { ...traefik(`${APP}/admin`), 'x-forwarded-host': 'other.example.test, app.example.test' })).status, 200,
+                   'X-Forwarded-Host: the first listed');
+      assert.equal((await verify(carol, { ...nginx(`${APP}/home`), 'x-forwarded-uri': '/home' })).status, 200, 'agreeing copies are fine');
       // ingress-nginx's X-Original-URL too.
       assert.equal((await verify(carol, { 'x-original-url': `${APP}/admin/a` })).status, 403);
       assert.equal((await verify(carol, { 'x-original-url': `${APP}/home` })).status, 200);
