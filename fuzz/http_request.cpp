@@ -60,6 +60,10 @@ fixture make() {
     // LeakSanitizer after each one (three quarters of the time, by perf).
     c.new_sessions_per_minute = 0;
     c.signup_limit = 0;
+    // Forward auth's header reading, rules and redirect policy are reached only with these set.
+    c.trusted_proxies = "127.0.0.1";
+    c.gateway_rules = "app.example.test/admin=user:ada,domain:example.org; */ops=*";
+    c.allowed_redirects = "http://app.example.test:8080";
     fixture f;
     f.app = std::move(*seshd::make_app(c));
     f.state = std::make_unique<http::detail::server_state>(f.app->config.server, seshd::make_router(*f.app),

@@ -5,14 +5,6 @@ sesh_unit_test(unit_http
 )
 target_link_libraries(unit_http PRIVATE sesh_http)
 
-# seshd's own pieces that need no server: how "my devices" names a device.
-if(TARGET seshd_app)
-  sesh_unit_test(unit_seshd
-    unit/seshd/device_name_test.cpp
-  )
-  target_link_libraries(unit_seshd PRIVATE seshd_app)
-endif()
-
 sesh_gtest(integration_http integration
   integration/http_server_test.cpp
 )

@@ -1,35 +1,11 @@
 // Building seshd's services from its configuration, and its routing table.
 #include "seshd/app.hpp"
 
-#include <cctype>
-#include <optional>
-
-#include <boost/url/parse.hpp>
-
 #include <sesh/database.hpp>
 #include <sesh/error.hpp>
 
 
 namespace sesh::seshd {
-namespace {
-
-// The origin browsers send in `Origin` for pages under `url` (RFC 6454 §6.2): scheme://host[:port]
-// in lower case, without the scheme's default port, without path.
-std::optional<std::string> origin_of(std::string_view url) {
-    auto u = boost::urls::parse_absolute_uri(url);
-    if (!u || !u->has_authority() || u->encoded_host().empty()) return std::nullopt;
-    const auto scheme = u->scheme_id();
-    if (scheme != boost::urls::scheme::http && scheme != boost::urls::scheme::https) return std::nullopt;
-    std::string out = std::string(u->scheme()) + "://" + std::string(u->encoded_host());
-    const bool default_port = (scheme == boost::urls::scheme::http && u->port_number() == 80) ||
-                              (scheme == boost::urls::scheme::https && u->port_number() == 443);
-    if (u->has_port() && !u->port().empty() && !default_port) out += ":" + std::string(u->port());
-    for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return out;
-}
-
-}  // namespace
-
 tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     store_options so;
     so.max_sessions = c.max_sessions;
@@ -43,6 +19,20 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     if (!origin) return tl::unexpected("SESH_URL must be an absolute http or https URL, got " + c.public_url);
     auto metrics_allow = address_list::parse(c.metrics_allow);
     if (!metrics_allow) return tl::unexpected("SESH_METRICS_ALLOW: " + metrics_allow.error());
+    auto trusted_proxies = address_list::parse(c.trusted_proxies);
+    if (!trusted_proxies) return tl::unexpected("SESH_TRUSTED_PROXIES: " + trusted_proxies.error());
+    auto rules = gateway_rules::parse(c.gateway_rules);
+    if (!rules) return tl::unexpected(rules.error());
+    // RFC 6265 §5.2.3 ignores a leading '.': one spelling for every cookie seshd writes.
+    if (c.cookie_domain.starts_with('.')) c.cookie_domain.erase(0, 1);
+    auto redirects = redirect_policy::make(c.public_url, c.cookie_domain, c.allowed_redirects);
+    if (!redirects) return tl::unexpected("SESH_ALLOWED_REDIRECTS: " + redirects.error());
+    if (!c.cookie_domain.empty() && !redirects->allows_other_origin(*origin))
+        return tl::unexpected("SESH_COOKIE_DOMAIN " + c.cookie_domain + " must be the host of SESH_URL or a parent of it");
+    // The sign-in form's redirect to an app on another allowed origin must pass the CSP too.
+    if (const auto at = c.server.content_security_policy.find("form-action 'self'"); at != std::string::npos)
+        c.server.content_security_policy.replace(at, std::string_view("form-action 'self'").size(),
+                                                 "form-action " + redirects->form_action_sources());
     // Browsers' POSTs from any other origin are refused before routing (issue 17, finding 6).
     c.server.trusted_origin = *origin;
     // RFC 6797: two years, subdomains included, only when browsers reach seshd over https (it may
@@ -63,6 +53,7 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     // The cookie lives as long as an idle session may; iron needs a ttl over its 60 s of skew.
     o.max_age = c.strategy == strategy::iron ? std::max(c.idle_timeout, std::chrono::seconds(120)) : c.idle_timeout;
     o.secure = secure;
+    o.domain = c.cookie_domain;
     auto mgr = session_manager::create(std::move(o));
     if (!mgr) return tl::unexpected("invalid session settings: " + mgr.error().message());
 
@@ -82,7 +73,8 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     return std::unique_ptr<app>(new app{std::move(c), std::move(db->sessions), std::move(db->users), std::move(*mgr),
                                         login_throttle{std::move(db->throttle)}, {}, secure, std::move(csrf), std::move(callback),
                                         std::move(*metrics_allow), rate_limiter{new_sessions}, rate_limiter{signups},
-                                        hashing_gate{hashing_queue, hashing_threads - 1}});
+                                        hashing_gate{hashing_queue, hashing_threads - 1},
+                                        std::move(*redirects), std::move(*trusted_proxies), std::move(*rules)});
 }
 
 http::router make_router(app& a) {
@@ -92,6 +84,7 @@ http::router make_router(app& a) {
     add_account_routes(r, a);
     add_page_routes(r, a);
     add_asset_routes(r, a);
+    add_forward_auth_routes(r, a);
     return r;
 }
 

@@ -17,7 +17,9 @@
 
 #include "core/iso8601.hpp"
 #include "seshd/address_allow.hpp"
+#include "seshd/callback_url.hpp"
 #include "seshd/config.hpp"
+#include "seshd/gateway_rules.hpp"
 #include "seshd/hashing_gate.hpp"
 #include "seshd/refusals.hpp"
 
@@ -46,6 +48,12 @@ struct app {
     rate_limiter signups;
     /// Bounds the argon2id jobs of sign-ins, sign-ups and password changes (config hashing_queue).
     hashing_gate hashing;
+    /// Where sign-in and sign-out may send the browser (config cookie_domain, allowed_redirects).
+    redirect_policy redirects;
+    /// Whose forwarded headers /api/auth/verify believes (config trusted_proxies, parsed).
+    address_list trusted_proxies;
+    /// Forward auth's access rules (config gateway_rules, parsed).
+    seshd::gateway_rules gateway_rules;
 };
 
 /// How a sign-in attempt ended.
@@ -114,6 +122,7 @@ void add_guide_routes(http::router& r, app& a);     // /api/login, /api/logout, 
 void add_account_routes(http::router& r, app& a);   // /api/signup, /api/sessions, /api/password
 void add_page_routes(http::router& r, app& a);      // /, /login, /signup, /profile, /cart, /preferences, /sessions
 void add_asset_routes(http::router& r, app& a);     // /static/* (web/, embedded), /healthz, /metrics
+void add_forward_auth_routes(http::router& r, app& a);  // /api/auth/verify (forward_auth.cpp)
 
 /// Opens the stores and builds the session manager for `c` (already finished by finish_config).
 /// Returns a message for the operator on failure (bad store URL, unopenable database…).

@@ -67,6 +67,22 @@ struct config {
     /// at most; past it, 503 with Retry-After instead of a backlog. Sign-ups never hold more than
     /// all but one of the hashing threads, so a sign-in always finds one. Default 32.
     std::size_t hashing_queue = 32;
+    /// SESH_COOKIE_DOMAIN: the Domain attribute of the session and next-auth callback-url
+    /// cookies, so `auth.example.com` and `app.example.com` share the session (the host of
+    /// SESH_URL must lie under it). Hosts under it, with SESH_URL's scheme, may be callbackUrls.
+    /// Default empty: host-only cookies. (The CSRF cookie stays host-only: only seshd reads it,
+    /// and on https its `__Host-` name forbids a Domain.)
+    std::string cookie_domain;
+    /// SESH_ALLOWED_REDIRECTS: further origins callbackUrls may point to, comma-separated
+    /// (`https://app.example.com,http://127.0.0.1:8080`). Default none: seshd's own origin only.
+    std::string allowed_redirects;
+    /// SESH_TRUSTED_PROXIES: the gateways whose X-Forwarded-* and X-Original-* headers forward
+    /// auth (/api/auth/verify) believes, as addresses and CIDR networks separated by commas, or
+    /// `none`. From anyone else those headers are ignored. Default none.
+    std::string trusted_proxies = "none";
+    /// SESH_GATEWAY_RULES: who may pass the gateway to which host and path prefix; the grammar is
+    /// gateway_rules's. Default empty: anyone signed in.
+    std::string gateway_rules;
     /// HTTP limits and timeouts (SESH_READ_TIMEOUT_MS, SESH_IDLE_CONNECTION_TIMEOUT_MS,
     /// SESH_MAX_CONNECTIONS, SESH_MAX_CONNECTIONS_PER_ADDRESS, SESH_MAX_BODY_BYTES). make_app
     /// sets trusted_origin from public_url, and Strict-Transport-Security when it is https.

@@ -106,6 +106,10 @@ tl::expected<config, std::string> config_from_env() {
     if (auto v = env("SESH_MAX_CONNECTIONS_PER_ADDRESS"); v && !parse_number(v, c.server.max_connections_per_address))
         return tl::unexpected(std::string("SESH_MAX_CONNECTIONS_PER_ADDRESS must be a number"));
     if (auto v = env("SESH_METRICS_ALLOW")) c.metrics_allow = v;
+    if (auto v = env("SESH_COOKIE_DOMAIN")) c.cookie_domain = v;
+    if (auto v = env("SESH_ALLOWED_REDIRECTS")) c.allowed_redirects = v;
+    if (auto v = env("SESH_TRUSTED_PROXIES")) c.trusted_proxies = v;
+    if (auto v = env("SESH_GATEWAY_RULES")) c.gateway_rules = v;
     if (auto v = env("SESH_MAX_BODY_BYTES"); v && !parse_number(v, c.server.max_body_bytes))
         return tl::unexpected(std::string("SESH_MAX_BODY_BYTES must be a number"));
     if (auto v = env("SESH_ANONYMOUS_MAX_DATA_BYTES"); v && (!parse_number(v, c.anonymous_max_data_bytes) || c.anonymous_max_data_bytes == 0))

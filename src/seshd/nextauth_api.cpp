@@ -53,13 +53,14 @@ std::optional<form_post> read_form(const http::context& ctx) {
 }
 
 // The callback URL of a sign-in or sign-out: the form's, else the callback-url cookie's, else the
-// site; only relative or same-origin ones. The cookie is read as next-auth's `cookie` package
-// reads it (decodeURIComponent, the text as sent when that fails).
+// site; only relative or same-origin ones, or another origin the redirect policy allows. The
+// cookie is read as next-auth's `cookie` package reads it (decodeURIComponent, the text as sent
+// when that fails).
 std::string callback_url(http::context& ctx, const app& a, const form_post& p) {
     std::string wanted(p.get("callbackUrl"));
     if (wanted.empty())
         if (auto c = find_cookie(ctx.cookies(), a.callback_url_cookie)) wanted = sesh::detail::cookie_value_decode(*c);
-    return safe_callback_url(wanted, a.config.public_url, a.config.public_url);
+    return a.redirects.callback_url(wanted, a.config.public_url);
 }
 
 void remember_callback_url(http::context& ctx, const app& a, const std::string& url) {
@@ -67,6 +68,7 @@ void remember_callback_url(http::context& ctx, const app& a, const std::string& 
     c.name = a.callback_url_cookie;
     c.value = http::url_encode(url);
     c.secure = a.secure_cookies;
+    c.domain = a.config.cookie_domain;  // read back by seshd only, but it follows the session cookie
     ctx.add_set_cookie(std::move(c));
 }
 
@@ -125,8 +127,7 @@ void add_nextauth_routes(http::router& r, app& a) {
 
     auto signin_page = [&a](http::context& ctx) -> http::awaitable<http::response> {
         auto q = http::parse_form(ctx.query());
-        const std::string cb = safe_local_path(q ? http::form_value(*q, "callbackUrl").value_or("") : "",
-                                               a.config.public_url, "/");
+        const std::string cb = a.redirects.page_target(q ? http::form_value(*q, "callbackUrl").value_or("") : "", "/");
         const bool csrf_error = q && http::form_value(*q, "csrf").has_value();
         const bool cred_error = q && http::form_value(*q, "error").has_value();
         co_return co_await render_login_page(ctx, a, cb, csrf_error ? "Your form expired, please try again."

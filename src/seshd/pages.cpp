@@ -55,14 +55,14 @@ void add_page_routes(http::router& r, app& a) {
     });
 
     r.add(http::verb::get, "/login", [&a](http::context& ctx) -> http::awaitable<http::response> {
-        const std::string cb = safe_local_path(query_value(ctx, "callbackUrl"), a.config.public_url, "/profile");
+        const std::string cb = a.redirects.page_target(query_value(ctx, "callbackUrl"), "/profile");
         co_return co_await render_login_page(ctx, a, cb, "", status::ok);
     });
     r.add(http::verb::post, "/login", [&a](http::context& ctx) -> http::awaitable<http::response> {
         http::response refusal;
         auto f = co_await read_page_form(ctx, a, refusal);
         if (!f) co_return refusal;
-        const std::string cb = safe_local_path(http::form_value(*f, "callbackUrl").value_or(""), a.config.public_url, "/profile");
+        const std::string cb = a.redirects.page_target(http::form_value(*f, "callbackUrl").value_or(""), "/profile");
         const auto result = co_await sign_in(ctx, a, http::form_value(*f, "username").value_or(""),
                                              http::form_value(*f, "password").value_or(""));
         switch (result.outcome) {

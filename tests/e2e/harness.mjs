@@ -69,14 +69,15 @@ export async function startSeshd({ env = {}, dataDir, port } = {}) {
   };
 }
 
-/// Debian's Chromium, headless, with the flags this machine needs and a fresh profile.
-export async function launchBrowser() {
+/// Debian's Chromium, headless, with the flags this machine needs and a fresh profile. `args`
+/// adds flags (e.g. --host-resolver-rules to give loopback servers real host names).
+export async function launchBrowser({ args = [] } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'sesh-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.SESH_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--disable-quic'],
+           '--disable-component-update', '--disable-sync', '--disable-quic', ...args],
   });
   return {
     context: browser,
