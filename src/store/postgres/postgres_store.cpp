@@ -154,6 +154,8 @@ public:
         return rows_changed(*r) + static_cast<std::size_t>(std::strtoull(PQgetvalue(a->get(), 0, 0), nullptr, 10));
     }
 
+    bool keeps_authjs_sessions() const noexcept override { return true; }
+
     // An empty jti or a denial already over matches no token: nothing to keep.
     result<void> deny(std::string_view jti, clock::time_point until) override {
         if (jti.empty() || to_unix_ms(until) <= to_unix_ms(clock_.now())) return {};
