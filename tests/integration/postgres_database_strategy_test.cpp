@@ -208,5 +208,23 @@ TEST_F(database_strategy_test, a_sign_in_again_replaces_the_row) {
     EXPECT_FALSE(loaded(m, after.header()).is_new());
 }
 
+TEST_F(database_strategy_test, the_purge_takes_expired_rows_and_the_extras_of_rows_gone) {
+    const auto m = make();
+    const browser kept = sign_in(m);
+    const browser deleted_elsewhere = sign_in(m);
+    auto db = sql();
+    // A next-auth app's deleteSession, which knows nothing of sesh's extras; and an abandoned,
+    // expired row that no cookie will ever bring back.
+    ASSERT_TRUE(db.exec("DELETE FROM sessions WHERE \"sessionToken\" = '" +
+                        deleted_elsewhere.jar.at("next-auth.session-token") + "'"));
+    ASSERT_TRUE(db.exec("INSERT INTO sessions (\"userId\", expires, \"sessionToken\") VALUES (" + user_id_ +
+                        ", to_timestamp(1600000000), 'abandoned')"));
+    ASSERT_TRUE(db_->sessions->purge_expired(100));
+    ASSERT_TRUE(db_->sessions->purge_expired(100));  // the expired row's extras, if it had any, go next time
+    EXPECT_EQ(db.value("SELECT count(*) FROM sessions"), "1");
+    EXPECT_EQ(db.value("SELECT count(*) FROM sesh_authjs_extras"), "1");
+    EXPECT_FALSE(loaded(m, kept.header()).is_new());
+}
+
 }  // namespace
 }  // namespace sesh::test

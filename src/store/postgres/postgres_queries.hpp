@@ -107,7 +107,15 @@ inline constexpr std::array<std::string_view, postgres_query_count> postgres_que
     "WITH s AS (DELETE FROM sesh_sessions WHERE key IN (SELECT key FROM sesh_sessions "
     "WHERE expires_ms <= $1::bigint LIMIT $2::bigint FOR UPDATE SKIP LOCKED) RETURNING 1), "
     "d AS (DELETE FROM sesh_denied WHERE jti IN (SELECT jti FROM sesh_denied "
-    "WHERE until_ms <= $1::bigint LIMIT $2::bigint FOR UPDATE SKIP LOCKED) RETURNING 1) "
+    "WHERE until_ms <= $1::bigint LIMIT $2::bigint FOR UPDATE SKIP LOCKED) RETURNING 1), "
+    // Auth.js's expired rows too (next-auth deletes one only when its cookie comes back, so
+    // abandoned ones would stay for ever; dead to both sides either way), and the extras of rows
+    // that are gone (a next-auth app's deleteSession does not know them).
+    "a AS (DELETE FROM sessions WHERE id IN (SELECT id FROM sessions "
+    "WHERE expires < to_timestamp($1::bigint / 1000.0) LIMIT $2::bigint FOR UPDATE SKIP LOCKED)), "
+    "x AS (DELETE FROM sesh_authjs_extras WHERE session_id IN (SELECT e.session_id FROM sesh_authjs_extras e "
+    "WHERE NOT EXISTS (SELECT 1 FROM sessions t WHERE t.id::text = e.session_id) "
+    "LIMIT $2::bigint FOR UPDATE SKIP LOCKED)) "
     "SELECT count(*) FROM s",
 
     // --- The database strategy (keys `authjs:ID`, ID the `sessions` row's id) ---------------------
