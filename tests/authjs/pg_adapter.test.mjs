@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import PostgresAdapter from '@auth/pg-adapter';
 import pg from 'pg';
 import { spawnSeshd, req, sessionCookie, signUp } from '../faults/support.mjs';
+import { Client, signUp as clientSignUp } from '../seshd/client.mjs';
 import { spawnPostgres } from '../support/postgres.mjs';
 
 // next-auth's route handler (core/index.js), which its package exports do not list: loaded by its
@@ -171,5 +172,22 @@ describe('a sign-in through seshd', () => {
     assert.equal(changed.status, 200, changed.text);
     assert.equal(await adapter.getSessionAndUser(secondToken), null);
     assert.equal((await req(seshd.url, '/api/hello', { cookie: first })).status, 200);
+  });
+
+  test('pages, devices and next-auth sign-out work on it as on the other strategies', async () => {
+    const c = new Client(seshd.url);
+    await clientSignUp(c, 'erin');
+    const token = c.jar.get(cookieName);
+    const profile = await c.request('/profile');
+    assert.equal(profile.status, 200);
+    assert.match(profile.text, /erin/);
+    const devices = await c.request('/sessions');
+    assert.equal(devices.status, 200);
+    assert.doesNotMatch(devices.text, new RegExp(token), 'no token on the page');
+    const out = await c.request('/api/auth/signout', { method: 'POST', form: { csrfToken: await c.csrf(), callbackUrl: '/login', json: 'true' } });
+    assert.equal(out.status, 200, out.text);
+    assert.equal(c.jar.get(cookieName), undefined, 'cookie cleared');
+    assert.equal(await adapter.getSessionAndUser(token), null);
+    assert.equal((await c.request('/profile')).status, 302);
   });
 });
