@@ -19,6 +19,10 @@ set(seshd_test_env
   "SESH_SESHD=$<TARGET_FILE:seshd>;SESH_CLI=$<TARGET_FILE:sesh>;SESH_ARTIFACTS=${CMAKE_CURRENT_BINARY_DIR}/artifacts")
 add_test(NAME seshd_api COMMAND ${NODE} --test ${CMAKE_CURRENT_SOURCE_DIR}/seshd/)
 set_tests_properties(seshd_api PROPERTIES LABELS seshd TIMEOUT 900 ENVIRONMENT "${seshd_test_env}")
+# seshd's database strategy against @auth/pg-adapter and next-auth's own session route, on a real
+# PostgreSQL 15 the test starts (tests/support/postgres.mjs: as the `postgres` user under root).
+add_test(NAME authjs_pg COMMAND ${NODE} --test ${CMAKE_CURRENT_SOURCE_DIR}/authjs/)
+set_tests_properties(authjs_pg PROPERTIES LABELS "seshd;postgres" TIMEOUT 300 ENVIRONMENT "${seshd_test_env}")
 if(NOT SESH_SANITIZE)
   add_test(NAME e2e COMMAND ${NODE} --test --test-concurrency=1 ${CMAKE_CURRENT_SOURCE_DIR}/e2e/)
   set_tests_properties(e2e PROPERTIES LABELS e2e TIMEOUT 900 ENVIRONMENT "${seshd_test_env}")

@@ -36,7 +36,10 @@ void add_user_commands(CLI::App& app) {
         user u{make_user_id(), name, add->email, std::move(*hash), now, now};
         if (auto r = a.users->create(u); !r)
             fail_with(r.error() == errc::already_exists ? "the name is taken: " + name : "cannot create: " + r.error().message());
-        std::printf("%s\n", u.id.c_str());
+        // The id the store keeps: PostgreSQL gives the account its `users` row's.
+        auto stored = a.users->find_by_name(name);
+        if (!stored || !*stored) fail_with("created, but cannot read the account back");
+        std::printf("%s\n", (*stored)->id.c_str());
     });
 
     struct name_args {

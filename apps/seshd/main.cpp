@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "seshd: cannot listen on %s: %s\n", a.config.listen.c_str(), listening.error().message().c_str());
         return 2;
     }
-    static constexpr const char* strategy_names[] = {"server", "jwt", "iron"};
+    static constexpr const char* strategy_names[] = {"server", "jwt", "iron", "database"};
     spdlog::info("seshd listening on {} (strategy {}, store {})", a.config.public_url,
                  strategy_names[static_cast<int>(a.config.strategy)], sesh::redact_store_url(a.config.store_url));
     spdlog::info("first account: open {}/signup, or run `sesh user add NAME` with the same SESH_STORE / SESH_DATA_DIR",

@@ -26,6 +26,10 @@ enum class strategy {
     server,  ///< an opaque 256-bit token in the cookie, the record in a store (default)
     jwt,     ///< a next-auth v4 session token in the cookie; stateless
     iron,    ///< an iron-session 8 seal in the cookie; stateless
+    /// next-auth's database strategy: a random UUID in the cookie `next-auth.session-token`, the
+    /// session a row of Auth.js's `sessions` table (shared with a next-auth app using an
+    /// adapter on the same database). Needs a store that keeps that table (postgres://).
+    database,
 };
 
 /// Facts about the client, kept with server sessions for "my devices".
@@ -38,7 +42,8 @@ struct client_info {
 struct session_options {
     /// Where sessions live. Default server.
     sesh::strategy strategy = sesh::strategy::server;
-    /// Required for `server`. For `jwt` and `iron` optional: when set, tokens become revocable
+    /// Required for `server`, and for `database` one whose keeps_authjs_sessions() is true.
+    /// For `jwt` and `iron` optional: when set, tokens become revocable
     /// (a deny-list of session ids and a per-user not-before time, checked on every load: one
     /// store::revoked round trip).
     std::shared_ptr<sesh::store> store;
@@ -75,11 +80,12 @@ struct session_options {
     std::chrono::seconds anonymous_idle_timeout = std::chrono::hours(1);
 
     /// Cookie base name. Empty means the strategy's default: `sesh.session-token` (server),
-    /// `next-auth.session-token` (jwt, so next-auth apps share it), `iron-session` (iron).
+    /// `next-auth.session-token` (jwt and database, so next-auth apps share it), `iron-session`
+    /// (iron).
     /// The prefix below is added to a custom name too, unless it already starts with `__`.
     std::string cookie_name;
     /// Secure cookies, and the name prefix: server `__Host-` (`__Secure-` when a domain is set or
-    /// the path is not "/"), jwt `__Secure-` (as next-auth on https), iron none (iron-session
+    /// the path is not "/"), jwt and database `__Secure-` (as next-auth on https), iron none (iron-session
     /// uses its cookieName as given). Default on; seshd turns it off only for a plain-http
     /// development origin.
     bool secure = true;

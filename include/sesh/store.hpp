@@ -126,6 +126,12 @@ public:
     /// own (Redis TTLs) may return 0.
     [[nodiscard]] virtual result<std::size_t> purge_expired(std::size_t max) = 0;
 
+    /// True when the store keeps the `database` strategy's sessions in Auth.js's `sessions`
+    /// table: keys `authjs-token:TOKEN` (get, create: a session by its cookie's token) and
+    /// `authjs:ID` (what get and list_user answer for those rows, and what update, touch, erase
+    /// and erase_user's `keep` take: the row's id, not secret). postgres: true; the others: false.
+    [[nodiscard]] virtual bool keeps_authjs_sessions() const noexcept { return false; }
+
     // --- Asynchronous primitives --------------------------------------------------------------
     // What the async_* operations of <sesh/async_store.hpp> start; call those, not these. Each
     // does what its blocking namesake above does and reports through `done` (store_callback's

@@ -31,8 +31,7 @@ inline constexpr std::chrono::hours throttle_hour{1};
 /// redis_throttle_store.cpp.
 [[nodiscard]] result<std::shared_ptr<throttle_store>> make_throttle_store(const std::shared_ptr<redis_database>& db,
                                                                           const store_options& options);
-/// `postgres://…`: not yet; logs "postgres: accounts not yet supported" and answers
-/// errc::invalid_argument (as make_user_store for PostgreSQL); see postgres_accounts.cpp.
+/// `postgres://…`: a sesh_throttle table, as SQLite's; see postgres_throttle_store.cpp.
 [[nodiscard]] result<std::shared_ptr<throttle_store>> make_throttle_store(const std::shared_ptr<postgres_database>& db,
                                                                           const store_options& options);
 

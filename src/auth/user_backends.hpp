@@ -21,9 +21,9 @@ namespace sesh::detail {
 [[nodiscard]] result<std::unique_ptr<user_store>> make_user_store(const std::shared_ptr<redis_database>& db,
                                                                   const store_options& options);
 
-/// `postgres://…`: not yet (issue 13's next step puts users in Auth.js's `users` table): logs
-/// "postgres: accounts not yet supported" and answers errc::invalid_argument, so open_database
-/// and open_user_store refuse a PostgreSQL URL for now; see postgres_accounts.cpp.
+/// `postgres://…`: Auth.js's `users` table with sesh_passwords beside it; a user's id is its
+/// `users` row's id as text, given by the table (create ignores user::id); see
+/// postgres_user_store.cpp.
 [[nodiscard]] result<std::unique_ptr<user_store>> make_user_store(const std::shared_ptr<postgres_database>& db,
                                                                   const store_options& options);
 

@@ -19,7 +19,8 @@ struct config {
     std::string data_dir = "./data";
     /// SESH_STORE / --store: store URL. Default `sqlite:<data_dir>/sesh.db`.
     std::string store_url;
-    /// SESH_STRATEGY / --strategy: server | jwt | iron. Default server.
+    /// SESH_STRATEGY / --strategy: server | jwt | iron | database (next-auth's database strategy:
+    /// needs a postgres:// store). Default server.
     sesh::strategy strategy = sesh::strategy::server;
     /// SESH_SECRET or SESH_SECRET_FILE / --secret-file. Signs CSRF tokens; the jwt key and the
     /// iron password (id 1). In development a missing secret is generated into

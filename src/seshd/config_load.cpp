@@ -60,7 +60,8 @@ tl::expected<config, std::string> config_from_env() {
         if (s == "server") c.strategy = strategy::server;
         else if (s == "jwt") c.strategy = strategy::jwt;
         else if (s == "iron") c.strategy = strategy::iron;
-        else return tl::unexpected(std::string("SESH_STRATEGY must be server, jwt or iron"));
+        else if (s == "database") c.strategy = strategy::database;
+        else return tl::unexpected(std::string("SESH_STRATEGY must be server, jwt, iron or database"));
     }
     if (auto v = env("SESH_ENV")) {
         const std::string_view s(v);

@@ -57,6 +57,10 @@ http::awaitable<signup_result> sign_up(http::context& ctx, app& a, std::string_v
         co_return signup_result{status::service_unavailable, "Try again later."};
     }
     sesh::logger()->info("account created: {} from {}", escape_for_log(name), escape_for_log(address));
+    // Read back: a store may give the account an id of its own (PostgreSQL: the `users` row's).
+    auto stored = co_await async_find_by_name(*a.users, u.name, boost::asio::use_awaitable);
+    if (!stored || !*stored) co_return signup_result{status::service_unavailable, "Try again later."};
+    u = std::move(**stored);
     if (!co_await start_user_session(ctx, u)) co_return signup_result{status::service_unavailable, "Try again later."};
     co_return signup_result{};
 }

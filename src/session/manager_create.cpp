@@ -15,6 +15,7 @@ result<std::unique_ptr<const detail::session_strategy>> make_strategy(const sess
         case strategy::server: return detail::make_server_strategy(o, m);
         case strategy::jwt: return detail::make_jwt_strategy(o, m);
         case strategy::iron: return detail::make_iron_strategy(o, m);
+        case strategy::database: return detail::make_database_strategy(o, m);
     }
     return fail(errc::invalid_argument);
 }

@@ -52,6 +52,7 @@ struct session_ops {
     // strategy adds one line here and nothing to the public session.hpp.
     class server_strategy;     // strategy_server.cpp
     class stateless_strategy;  // strategy_stateless.hpp, the base of jwt and iron
+    class database_strategy;   // strategy_database.cpp
 
     // The steps that reach the store are coroutine templates over Io (store_io.hpp): one body
     // for the blocking face (blocking_io) and the asynchronous one (async_io), both instantiated

@@ -164,5 +164,9 @@ public:
                                                                                const session_manager::impl& m);
 [[nodiscard]] result<std::unique_ptr<const session_strategy>> make_iron_strategy(const session_options& o,
                                                                                 const session_manager::impl& m);
+/// database: errc::invalid_argument without a store that keeps Auth.js's sessions
+/// (store::keeps_authjs_sessions).
+[[nodiscard]] result<std::unique_ptr<const session_strategy>> make_database_strategy(const session_options& o,
+                                                                                    const session_manager::impl& m);
 
 }  // namespace sesh::detail

@@ -127,7 +127,7 @@ TEST_F(postgres_store_test, keeps_sessions_in_its_own_tables_with_the_key_and_ti
     EXPECT_EQ(db.value("SELECT user_id FROM sesh_sessions WHERE key = 'anon'"), "");
     EXPECT_EQ(db.value("SELECT expires_ms - created_ms FROM sesh_sessions WHERE key = 'k1'"),
               std::to_string(std::chrono::milliseconds(30min).count()));
-    EXPECT_EQ(db.value("SELECT version FROM sesh_schema"), "1");
+    EXPECT_EQ(db.value("SELECT version FROM sesh_schema"), "2");
 }
 
 TEST_F(postgres_store_test, opening_again_migrates_nothing_and_keeps_the_data) {
@@ -143,11 +143,12 @@ TEST_F(postgres_store_test, opening_again_migrates_nothing_and_keeps_the_data) {
     ASSERT_TRUE(got);
     EXPECT_TRUE(got->has_value());
     EXPECT_EQ(db.value("SELECT count(*) FROM sesh_schema"), "1");
-    EXPECT_EQ(db.value("SELECT version FROM sesh_schema"), "1");
+    EXPECT_EQ(db.value("SELECT version FROM sesh_schema"), "2");
     EXPECT_EQ(db.value("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables "
                        "WHERE schemaname = 'public'"),
               tables_before);
-    EXPECT_EQ(tables_before, "sesh_denied,sesh_not_before,sesh_schema,sesh_sessions");
+    EXPECT_EQ(tables_before, "accounts,sesh_authjs_extras,sesh_denied,sesh_not_before,sesh_passwords,sesh_schema,"
+                             "sesh_sessions,sesh_throttle,sessions,users,verification_token");
 }
 
 TEST_F(postgres_store_test, leaves_tables_it_did_not_create_untouched) {
@@ -162,12 +163,14 @@ INSERT INTO sessions ("userId", expires, "sessionToken") VALUES (1, now() + inte
 CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);
 INSERT INTO orders VALUES (1, 9.5), (2, 20);
 )sql"));
+    // The tables that were there; Auth.js's others (users, accounts, verification_token) sesh
+    // creates, as they are absent.
     const auto describe = [&] {
         return shared.value("SELECT string_agg(table_name || '.' || column_name || ':' || data_type || ':' || "
                             "is_nullable, ',' ORDER BY table_name, ordinal_position) FROM information_schema.columns "
-                            "WHERE table_schema = 'public' AND table_name NOT LIKE 'sesh\\_%'") +
+                            "WHERE table_schema = 'public' AND table_name IN ('sessions', 'orders')") +
                "|" + shared.value("SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE "
-                                  "schemaname = 'public' AND tablename NOT LIKE 'sesh\\_%'");
+                                  "schemaname = 'public' AND tablename IN ('sessions', 'orders')");
     };
     const std::string before = describe();
 
@@ -236,10 +239,19 @@ TEST_F(postgres_store_test, expired_sessions_are_purged_in_the_background) {
     EXPECT_EQ(db.value("SELECT count(*) FROM sesh_denied"), "0");
 }
 
-TEST_F(postgres_store_test, accounts_are_not_yet_supported) {
+TEST_F(postgres_store_test, a_version_1_database_gains_the_accounts_tables_and_keeps_its_sessions) {
+    ASSERT_TRUE(store_->create(record("k1", "alice")));
+    auto db = raw();
+    // Back to what version 1 made, with its session still in it.
+    ASSERT_TRUE(db.exec("DROP TABLE users, accounts, sessions, verification_token, sesh_passwords, sesh_authjs_extras, "
+                        "sesh_throttle; UPDATE sesh_schema SET version = 1"));
     auto d = open_database(server_.url(), options_);
-    ASSERT_FALSE(d);
-    EXPECT_EQ(d.error(), errc::invalid_argument);
+    ASSERT_TRUE(d) << d.error().message();
+    auto got = d->sessions->get("k1");
+    ASSERT_TRUE(got);
+    EXPECT_TRUE(got->has_value());
+    EXPECT_EQ(db.value("SELECT version FROM sesh_schema"), "2");
+    EXPECT_EQ(db.value("SELECT count(*) FROM pg_tables WHERE tablename IN ('users', 'sessions', 'sesh_passwords')"), "3");
 }
 
 TEST_F(postgres_store_test, the_postgresql_scheme_is_the_same_store) {

@@ -52,6 +52,97 @@ CREATE TABLE sesh_not_before (
     t_ms    bigint NOT NULL
 );
 )sql",
+    // 2: Auth.js's schema (@auth/pg-adapter's schema.sql, column for column) when absent, and
+    // what sesh keeps beside it in its own tables: accounts' passwords, the database strategy's
+    // per-session extras, the login throttle.
+    //
+    // A Next.js app with the adapter may have made these tables already: each is created only
+    // if no table of its name exists, and then never altered (to_regclass looks along the
+    // search_path, as the adapter's unqualified names do). The indexes on "sessionToken" and
+    // "userId" come only with a `sessions` sesh creates: the adapter's own schema has none,
+    // and an operator's table is the operator's to index.
+    //
+    // sesh's tables key to Auth.js's rows by the text of their ids (`users.id::text`), not by a
+    // foreign key: the adapter's ids are SERIAL integers, other Auth.js adapters' are text or uuid,
+    // and sesh must work with the table it finds.
+    R"sql(
+DO $sesh$
+BEGIN
+    IF to_regclass('users') IS NULL THEN
+        CREATE TABLE users (
+            id SERIAL,
+            name VARCHAR(255),
+            email VARCHAR(255),
+            "emailVerified" TIMESTAMPTZ,
+            image TEXT,
+            PRIMARY KEY (id)
+        );
+        -- sesh_passwords keys to users by the id's text: this lets that join use an index.
+        CREATE UNIQUE INDEX sesh_authjs_users_by_text_id ON users ((id::text));
+    END IF;
+    IF to_regclass('accounts') IS NULL THEN
+        CREATE TABLE accounts (
+            id SERIAL,
+            "userId" INTEGER NOT NULL,
+            type VARCHAR(255) NOT NULL,
+            provider VARCHAR(255) NOT NULL,
+            "providerAccountId" VARCHAR(255) NOT NULL,
+            refresh_token TEXT,
+            access_token TEXT,
+            expires_at BIGINT,
+            id_token TEXT,
+            scope TEXT,
+            session_state TEXT,
+            token_type TEXT,
+            PRIMARY KEY (id)
+        );
+    END IF;
+    IF to_regclass('sessions') IS NULL THEN
+        CREATE TABLE sessions (
+            id SERIAL,
+            "userId" INTEGER NOT NULL,
+            expires TIMESTAMPTZ NOT NULL,
+            "sessionToken" VARCHAR(255) NOT NULL,
+            PRIMARY KEY (id)
+        );
+        CREATE UNIQUE INDEX sesh_authjs_sessions_by_token ON sessions ("sessionToken");
+        CREATE INDEX sesh_authjs_sessions_by_user ON sessions (("userId"::text));
+    END IF;
+    IF to_regclass('verification_token') IS NULL THEN
+        CREATE TABLE verification_token (
+            identifier TEXT NOT NULL,
+            expires TIMESTAMPTZ NOT NULL,
+            token TEXT NOT NULL,
+            PRIMARY KEY (identifier, token)
+        );
+    END IF;
+END
+$sesh$;
+CREATE TABLE sesh_passwords (
+    user_id             text   NOT NULL PRIMARY KEY,
+    username            text   NOT NULL UNIQUE,
+    password_hash       text   NOT NULL,
+    created_ms          bigint NOT NULL,
+    password_changed_ms bigint NOT NULL
+);
+CREATE TABLE sesh_authjs_extras (
+    session_id   text   NOT NULL PRIMARY KEY,
+    data         text   NOT NULL,
+    created_ms   bigint NOT NULL,
+    last_seen_ms bigint NOT NULL,
+    address      text   NOT NULL,
+    user_agent   text   NOT NULL
+);
+CREATE TABLE sesh_throttle (
+    id      bigserial PRIMARY KEY,
+    kind    integer NOT NULL,
+    account text    NOT NULL,
+    address text    NOT NULL,
+    at_ms   bigint  NOT NULL
+);
+CREATE INDEX sesh_throttle_by_key ON sesh_throttle (kind, account, address, at_ms);
+CREATE INDEX sesh_throttle_by_time ON sesh_throttle (at_ms);
+)sql",
 };
 
 // Rolls back unless committed, so every early return leaves the database as it was. (A connection

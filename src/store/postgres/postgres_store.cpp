@@ -10,6 +10,7 @@
 #include "store/background_purge.hpp"
 #include "store/backends.hpp"
 #include "store/offloaded_store.hpp"
+#include "store/postgres/postgres_authjs.hpp"
 #include "store/postgres/postgres_database.hpp"
 #include "store/postgres/postgres_rows.hpp"
 
@@ -26,7 +27,15 @@ bool first_bool(const pg_result& r, int column = 0) {
     return PQntuples(r.get()) > 0 && PQgetvalue(r.get(), 0, column)[0] == 't';
 }
 
+// The id in an `authjs:ID` key, or nothing for a key of sesh_sessions.
+std::optional<std::string> authjs_id(std::string_view key) {
+    if (!key.starts_with(authjs_id_prefix)) return std::nullopt;
+    return std::string(key.substr(authjs_id_prefix.size()));
+}
+
 // Awaited calls run on the database's workers (offloaded_store), beside the other stores'.
+// Keys `authjs:` and `authjs-token:` reach Auth.js's `sessions` (the database strategy's,
+// postgres_authjs.hpp); every other key, sesh_sessions.
 // max_sessions is not enforced (as Redis): the database's own size is the operator's to bound.
 class postgres_store final : public offloaded_store {
 public:
@@ -41,6 +50,13 @@ public:
     }
 
     result<std::optional<session_record>> get(std::string_view key) override {
+        if (key.starts_with(authjs_token_prefix)) {
+            auto r = run(postgres_query::authjs_get, {std::string(key.substr(authjs_token_prefix.size())), now_ms()});
+            if (!r) return fail(r.error());
+            if (PQntuples(r->get()) == 0) return std::nullopt;
+            return read_authjs_record(r->get(), 0);
+        }
+        if (key.starts_with(authjs_id_prefix)) return std::nullopt;  // rows are read by token only
         auto r = run(postgres_query::get, {std::string(key), now_ms()});
         if (!r) return fail(r.error());
         if (PQntuples(r->get()) == 0) return std::nullopt;
@@ -49,6 +65,17 @@ public:
 
     result<void> create(const session_record& rec) override {
         if (rec.data.size() > options_.max_data_bytes) return fail(errc::too_large);
+        if (rec.key.starts_with(authjs_token_prefix)) {
+            // Auth.js's sessions row needs a user ("userId" NOT NULL).
+            if (rec.user_id.empty()) return fail(errc::invalid_argument);
+            auto r = run(postgres_query::authjs_create,
+                         {rec.key.substr(authjs_token_prefix.size()), rec.user_id,
+                          std::to_string(to_unix_ms(rec.expires())), rec.data, std::to_string(to_unix_ms(rec.created)),
+                          std::to_string(to_unix_ms(rec.last_seen)), rec.address, rec.user_agent});
+            if (!r) return fail(r.error());
+            return {};
+        }
+        if (rec.key.starts_with(authjs_id_prefix)) return fail(errc::invalid_argument);
         auto params = record_params(rec);
         params.push_back(now_ms());
         auto r = run(postgres_query::create, std::move(params));
@@ -60,6 +87,15 @@ public:
 
     result<void> update(const session_record& rec) override {
         if (rec.data.size() > options_.max_data_bytes) return fail(errc::too_large);
+        if (auto id = authjs_id(rec.key)) {
+            auto r = run(postgres_query::authjs_update,
+                         {std::move(*id), rec.data, std::to_string(to_unix_ms(rec.last_seen)),
+                          std::to_string(to_unix_ms(rec.expires())), now_ms(), std::to_string(to_unix_ms(rec.created)),
+                          rec.address, rec.user_agent});
+            if (!r) return fail(r.error());
+            if (PQntuples(r->get()) == 0) return fail(errc::not_found);
+            return {};
+        }
         auto params = record_params(rec);
         params.push_back(now_ms());
         auto r = run(postgres_query::update, std::move(params));
@@ -69,9 +105,10 @@ public:
     }
 
     result<bool> touch(std::string_view key, clock::time_point last_seen, clock::time_point idle_expires) override {
-        auto r = run(postgres_query::touch,
-                     {std::string(key), std::to_string(to_unix_ms(last_seen)), std::to_string(to_unix_ms(idle_expires)),
-                      now_ms()});
+        auto id = authjs_id(key);
+        auto r = run(id ? postgres_query::authjs_touch : postgres_query::touch,
+                     {id ? std::move(*id) : std::string(key), std::to_string(to_unix_ms(last_seen)),
+                      std::to_string(to_unix_ms(idle_expires)), now_ms()});
         if (!r) return fail(r.error());
         if (PQntuples(r->get()) != 1) return fail(errc::store_unavailable);
         if (std::strtoll(PQgetvalue(r->get(), 0, 0), nullptr, 10) > 0) return true;
@@ -81,7 +118,8 @@ public:
     }
 
     result<void> erase(std::string_view key) override {
-        auto r = run(postgres_query::erase, {std::string(key)});
+        auto id = authjs_id(key);
+        auto r = id ? run(postgres_query::authjs_erase, {std::move(*id)}) : run(postgres_query::erase, {std::string(key)});
         if (!r) return fail(r.error());
         return {};
     }
@@ -97,6 +135,12 @@ public:
         out.reserve(static_cast<std::size_t>(rows));
         for (int i = 0; i < rows; ++i)
             if (auto rec = read_record(r->get(), i)) out.push_back(std::move(*rec));
+        // Then the user's sessions in Auth.js's table (the database strategy's, or a next-auth
+        // app's on the same database).
+        auto a = run(postgres_query::authjs_list_user, {std::string(user_id), now_ms()});
+        if (!a) return fail(a.error());
+        for (int i = 0, n = PQntuples(a->get()); i < n; ++i)
+            if (auto rec = read_authjs_record(a->get(), i)) out.push_back(std::move(*rec));
         return out;
     }
 
@@ -104,8 +148,13 @@ public:
         if (user_id.empty()) return 0;
         auto r = run(postgres_query::erase_user, {std::string(user_id), std::string(keep), now_ms()});
         if (!r) return fail(r.error());
-        return rows_changed(*r);
+        auto a = run(postgres_query::authjs_erase_user, {std::string(user_id), std::string(keep), now_ms()});
+        if (!a) return fail(a.error());
+        if (PQntuples(a->get()) != 1) return fail(errc::store_unavailable);
+        return rows_changed(*r) + static_cast<std::size_t>(std::strtoull(PQgetvalue(a->get(), 0, 0), nullptr, 10));
     }
+
+    bool keeps_authjs_sessions() const noexcept override { return true; }
 
     // An empty jti or a denial already over matches no token: nothing to keep.
     result<void> deny(std::string_view jti, clock::time_point until) override {

@@ -40,7 +40,8 @@ inline user_store_factory async_face_of(user_store_factory f) {
     return user_store_factory{f.name + "_async", [make]() -> std::unique_ptr<user_store> {
                                   auto inner = make();
                                   return inner ? std::make_unique<async_user_face>(std::move(inner)) : nullptr;
-                              }};
+                              },
+                              f.assigns_ids};
 }
 
 }  // namespace sesh::test

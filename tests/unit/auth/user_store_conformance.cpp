@@ -6,7 +6,7 @@ namespace sesh::test {
 TEST_P(user_store_conformance, finds_a_created_user_by_name_and_id) {
     auto u = make_user("ada");
     u.email = "ada@example.com";
-    ASSERT_TRUE(store_->create(u));
+    create_stored(u);
     auto by_name = store_->find_by_name("ada");
     ASSERT_TRUE(by_name && *by_name);
     EXPECT_EQ((*by_name)->id, u.id);
@@ -44,7 +44,7 @@ TEST_P(user_store_conformance, refuses_invalid_users) {
 
 TEST_P(user_store_conformance, sets_a_new_password_hash) {
     auto u = make_user("linus");
-    ASSERT_TRUE(store_->create(u));
+    create_stored(u);
     const auto later = u.created + std::chrono::hours(1);
     ASSERT_TRUE(store_->set_password(u.id, "$argon2id$new", later));
     auto got = store_->find_by_id(u.id);
@@ -55,7 +55,7 @@ TEST_P(user_store_conformance, sets_a_new_password_hash) {
 
 TEST_P(user_store_conformance, erases_a_user_and_frees_the_name) {
     auto u = make_user("ken");
-    ASSERT_TRUE(store_->create(u));
+    create_stored(u);
     ASSERT_TRUE(store_->erase(u.id));
     EXPECT_FALSE(*store_->find_by_name("ken"));
     EXPECT_FALSE(*store_->find_by_id(u.id));

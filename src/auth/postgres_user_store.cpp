@@ -1,0 +1,124 @@
+// `postgres://…` user store: accounts in Auth.js's `users` table (name, email, as the adapter's
+// createUser writes them) with the login name, password hash and times in sesh_passwords beside
+// it (migration 2, postgres_schema.cpp). A user's id is its `users` row's id, as text: the id
+// next-auth's `sessions."userId"` holds, so both sides name the same person.
+#include <cstdlib>
+
+#include "auth/user_backends.hpp"
+#include "core/unix_ms.hpp"
+#include "store/offloaded_calls.hpp"
+#include "store/postgres/postgres_transaction.hpp"
+
+namespace sesh::detail {
+namespace {
+
+std::string pg_user_text(const PGresult* r, int row, int c) {
+    return {PQgetvalue(r, row, c), static_cast<std::size_t>(PQgetlength(r, row, c))};
+}
+
+user read_pg_user(const PGresult* r, int row) {
+    user u;
+    u.id = pg_user_text(r, row, 0);
+    u.name = pg_user_text(r, row, 1);
+    u.email = pg_user_text(r, row, 2);
+    u.password_hash = pg_user_text(r, row, 3);
+    u.created = from_unix_ms(std::strtoll(PQgetvalue(r, row, 4), nullptr, 10)).value_or(clock::time_point{});
+    u.password_changed = from_unix_ms(std::strtoll(PQgetvalue(r, row, 5), nullptr, 10)).value_or(clock::time_point{});
+    return u;
+}
+
+class postgres_user_store final : public user_store {
+public:
+    explicit postgres_user_store(std::shared_ptr<postgres_database> db) : db_(std::move(db)), calls_(db_->workers()) {}
+
+    result<std::optional<user>> find_by_name(std::string_view name) override {
+        return find(postgres_query::user_find_by_name, name);
+    }
+    result<std::optional<user>> find_by_id(std::string_view id) override {
+        return find(postgres_query::user_find_by_id, id);
+    }
+
+    // The `users` row takes the id its table gives it (SERIAL in the adapter's schema): u.id is
+    // not used, and callers read the user back by name (seshd's sign-up does).
+    result<void> create(const user& u) override {
+        if (!user_is_well_formed(u)) return fail(errc::invalid_argument);
+        postgres_transaction tx(*db_);
+        if (auto b = tx.begin(); !b) return b;
+        auto r = tx.run(postgres_query::user_create,
+                        {u.name, u.email, u.password_hash, std::to_string(to_unix_ms(u.created)),
+                         std::to_string(to_unix_ms(u.password_changed))});
+        if (!r) return fail(r.error());
+        // The name was taken: the `users` row inserted before it goes with the rollback.
+        if (PQntuples(r->get()) == 0) return fail(errc::already_exists);
+        return tx.commit();
+    }
+
+    result<void> set_password(std::string_view id, std::string_view hash, clock::time_point changed) override {
+        auto r = run(postgres_query::user_set_password,
+                     {std::string(id), std::string(hash), std::to_string(to_unix_ms(changed))});
+        if (!r) return fail(r.error());
+        if (std::strtoull(PQcmdTuples(r->get()), nullptr, 10) == 0) return fail(errc::not_found);
+        return {};
+    }
+
+    result<void> erase(std::string_view id) override {
+        auto r = run(postgres_query::user_erase, {std::string(id)});
+        if (!r) return fail(r.error());
+        return {};
+    }
+
+    result<std::vector<user>> list() override {
+        auto r = run(postgres_query::user_list, {});
+        if (!r) return fail(r.error());
+        std::vector<user> out;
+        for (int i = 0, n = PQntuples(r->get()); i < n; ++i) out.push_back(read_pg_user(r->get(), i));
+        return out;
+    }
+
+    // Awaited calls run on the database's workers, beside the session store's: never on the
+    // caller's I/O thread.
+    void start_find_by_name(std::string name, boost::asio::io_context*, store_callback<std::optional<user>> done) override {
+        calls_.post([this, name = std::move(name), done = std::move(done)] { done(find_by_name(name)); });
+    }
+    void start_find_by_id(std::string id, boost::asio::io_context*, store_callback<std::optional<user>> done) override {
+        calls_.post([this, id = std::move(id), done = std::move(done)] { done(find_by_id(id)); });
+    }
+    void start_create(user u, boost::asio::io_context*, store_callback<void> done) override {
+        calls_.post([this, u = std::move(u), done = std::move(done)] { done(create(u)); });
+    }
+    void start_set_password(std::string id, std::string hash, clock::time_point changed, boost::asio::io_context*,
+                            store_callback<void> done) override {
+        calls_.post([this, id = std::move(id), hash = std::move(hash), changed, done = std::move(done)] {
+            done(set_password(id, hash, changed));
+        });
+    }
+    void start_erase(std::string id, boost::asio::io_context*, store_callback<void> done) override {
+        calls_.post([this, id = std::move(id), done = std::move(done)] { done(erase(id)); });
+    }
+
+private:
+    result<pg_result> run(postgres_query q, const std::vector<std::string>& params) {
+        const auto deadline = db_->deadline();
+        auto c = db_->pool().acquire(deadline);
+        if (!c) return fail(c.error());
+        return (*c)->run(q, params, deadline);
+    }
+
+    result<std::optional<user>> find(postgres_query q, std::string_view key) {
+        auto r = run(q, {std::string(key)});
+        if (!r) return fail(r.error());
+        if (PQntuples(r->get()) == 0) return std::nullopt;
+        return read_pg_user(r->get(), 0);
+    }
+
+    std::shared_ptr<postgres_database> db_;
+    offloaded_calls calls_;  // after db_: drained (in its destructor) before the pool may close
+};
+
+}  // namespace
+
+result<std::unique_ptr<user_store>> make_user_store(const std::shared_ptr<postgres_database>& db, const store_options&) {
+    return std::unique_ptr<user_store>(std::make_unique<postgres_user_store>(db));
+}
+
+}  // namespace sesh::detail
