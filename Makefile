@@ -21,7 +21,7 @@ FUZZ_TARGETS = fuzz_cookie_header fuzz_nextauth_jwt fuzz_authjs_jwt fuzz_iron fu
                fuzz_session_load fuzz_http_request
 # The tests where threads meet (stores, session manager, codec caches, the server): again under TSan.
 TSAN_TARGETS = unit_store unit_session unit_jwt unit_iron \
-               integration_sqlite integration_redis integration_auth integration_http
+               integration_sqlite integration_redis integration_postgres integration_auth integration_http
 
 .PHONY: all deps build test asan tsan fuzz fuzz-smoke run deb bench bench-micro bench-store clean
 
