@@ -22,6 +22,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include <sesh/error.hpp>
 #include <sesh/log.hpp>
@@ -43,6 +44,7 @@ struct fetch_target {
     std::string host_header;
     std::string target;  // path and query
     bool loopback_only = false;
+    bool ip_literal = false;
 };
 
 bool is_loopback_host(const boost::urls::url_view& u) {
@@ -68,6 +70,7 @@ result<fetch_target> parse_fetch_url(std::string_view url, const fetch_options& 
         return fail(errc::invalid_argument);
     }
     t.host = u->host_type() == boost::urls::host_type::ipv6 ? u->host_ipv6_address().to_string() : std::string(u->encoded_host());
+    t.ip_literal = u->host_type() == boost::urls::host_type::ipv4 || u->host_type() == boost::urls::host_type::ipv6;
     t.port = u->has_port() ? std::string(u->port()) : (t.tls ? "443" : "80");
     t.host_header = std::string(u->encoded_host_and_port());
     t.target = u->encoded_path().empty() ? "/" : std::string(u->encoded_path());
@@ -174,10 +177,14 @@ asio::awaitable<result<fetch_response>> run_fetch(fetch_request req, fetch_optio
     auto ctx = tls_context(opts);
     if (!ctx) co_return fail(ctx.error());
     beast::ssl_stream<beast::tcp_stream> stream(ex, **ctx);
-    // SNI, and the certificate must name the host (RFC 6125 through OpenSSL's own matcher).
-    if (SSL_set_tlsext_host_name(stream.native_handle(), target->host.c_str()) != 1 ||
-        SSL_set1_host(stream.native_handle(), target->host.c_str()) != 1)
+    // The certificate must name the host (RFC 6125, OpenSSL's own matcher): a DNS name, with
+    // SNI; an IP literal against the certificate's IP addresses, without SNI (RFC 6066 §3).
+    SSL* ssl = stream.native_handle();
+    if (target->ip_literal) {
+        if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), target->host.c_str()) != 1) co_return fail(errc::crypto_failure);
+    } else if (SSL_set_tlsext_host_name(ssl, target->host.c_str()) != 1 || SSL_set1_host(ssl, target->host.c_str()) != 1) {
         co_return fail(errc::crypto_failure);
+    }
     beast::get_lowest_layer(stream).expires_at(deadline);
     auto [cec, ep] = co_await beast::get_lowest_layer(stream).async_connect(endpoints, fetch_tuple);
     (void)ep;

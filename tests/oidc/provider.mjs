@@ -1,6 +1,11 @@
 // A real OpenID Provider for the tests: panva's oidc-provider 8 (OpenID Certified) on a free
 // loopback port, with seshd registered as a confidential client and oidc-provider's own
 // development login and consent pages (devInteractions).
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Provider from 'oidc-provider';
 import { freePort } from '../e2e/harness.mjs';
 
@@ -10,9 +15,10 @@ export const clientSecret = 'a-client-secret-for-the-seshd-tests-0123456789';
 /// Starts the provider. `redirectUri` is seshd's callback. Returns {issuer, provider, stop}.
 /// `idTokenClaims`: put the profile claims in the ID token (as Google does) instead of only in
 /// userinfo (oidc-provider's default, conformIdTokenClaims).
-export async function startProvider({ redirectUri, tokenAuth = 'client_secret_basic', idTokenClaims = true } = {}) {
+/// `tls`: {key, cert} (PEM) to serve https instead of http.
+export async function startProvider({ redirectUri, tokenAuth = 'client_secret_basic', idTokenClaims = true, tls } = {}) {
   const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
+  const issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const provider = new Provider(issuer, {
     clients: [{
       client_id: clientId,
@@ -39,12 +45,13 @@ export async function startProvider({ redirectUri, tokenAuth = 'client_secret_ba
   });
   // Quiet: its development warnings go to the test's stderr only when asked for.
   provider.on('server_error', (ctx, err) => { if (process.env.SESH_TEST_VERBOSE) console.error(err); });
-  const server = provider.listen(port, '127.0.0.1');
+  const server = tls ? createHttpsServer(tls, provider.callback()) : createHttpServer(provider.callback());
+  server.listen(port, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   return {
     issuer,
     provider,
-    stop: () => new Promise((r) => server.close(r)),
+    stop: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
   };
 }
 
@@ -88,4 +95,20 @@ export async function loginAtProvider(authorizationUrl, login) {
     url = new URL(post.headers.get('location'), url).toString();
   }
   throw new Error('too many redirects at the provider');
+}
+
+/// A test CA and two leaf certificates it signs, made with the openssl command: one for
+/// 127.0.0.1 and one for another name. Returns PEM texts and the CA file's path.
+export function makeCertificates(dir) {
+  const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=sesh test CA');
+  const leaf = (name, san) => {
+    writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\nbasicConstraints=CA:FALSE\n`);
+    run('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
+    run('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
+        '-out', `${name}.pem`, '-days', '1', '-extfile', `${name}.ext`);
+    return { key: readFileSync(join(dir, `${name}.key`)), cert: readFileSync(join(dir, `${name}.pem`)) };
+  };
+  return { caFile: join(dir, 'ca.pem'), loopback: leaf('loopback', 'IP:127.0.0.1'), other: leaf('other', 'DNS:other.example') };
 }
