@@ -46,6 +46,13 @@ tl::expected<void, std::string> add_oidc_provider(app& a) {
     auto client = oidc_client::create(std::move(o));
     if (!client) return tl::unexpected(std::string("invalid OpenID Connect settings: ") + client.error().message());
     a.providers.push_back(provider_signin{pc.id, pc.name, std::move(*client)});
+    // The login page's provider button posts to seshd, which redirects to the provider: browsers
+    // hold that redirect to the page's form-action too (CSP 3), so the issuer's origin joins it.
+    if (auto issuer_origin = origin_of(pc.issuer)) {
+        auto& csp = a.config.server.content_security_policy;
+        if (const auto at = csp.find("form-action 'self'"); at != std::string::npos)
+            csp.insert(at + std::string_view("form-action 'self'").size(), " " + *issuer_origin);
+    }
 
     // next-auth core/lib/cookie.js: __Secure- on https; oauth/checks.js: salt = the cookie name,
     // 15 minutes.

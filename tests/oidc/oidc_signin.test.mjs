@@ -185,6 +185,24 @@ test('sign in with OpenID Connect through oidc-provider', async (t) => {
     await expectError(g, await g.request('/api/auth/callback/oidc'), 'OAuthCallback');
   });
 
+  await t.test('the login page\'s button posts what signIn("oidc") posts and lands on the callback URL', async () => {
+    const c = new Client(seshd.url);
+    const page = await c.request('/login?callbackUrl=/profile');
+    assert.match(page.text, /<form method="post" action="\/api\/auth\/signin\/oidc"/);
+    assert.match(page.text, />Sign in with Test Provider<\/button>/);
+    assert.match(page.headers.get('content-security-policy'), new RegExp(`form-action 'self' ${op.issuer}`));
+    const csrfToken = page.text.match(/name="csrfToken" value="([^"]+)"/)[1];
+    const go = await c.request('/api/auth/signin/oidc', { method: 'POST', form: { csrfToken, callbackUrl: '/profile' } });
+    assert.equal(go.status, 302);
+    assert.ok(go.headers.get('location').startsWith(`${op.issuer}/`));
+    const back = await loginAtProvider(go.headers.get('location'), 'heidi');
+    const done = await c.request(localPath(back));
+    assert.equal(done.headers.get('location'), `${seshd.url}/profile`);
+    const profile = await c.request('/profile');
+    assert.equal(profile.status, 200);
+    assert.match(profile.text, /User heidi/);
+  });
+
   await t.test('a bad CSRF token redirects to signin?csrf=true', async () => {
     const c = new Client(seshd.url);
     await c.csrf();
