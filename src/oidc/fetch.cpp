@@ -149,14 +149,15 @@ asio::awaitable<result<fetch_response>> run_fetch(fetch_request req, fetch_optio
     if (!target) co_return fail(target.error());
     const auto deadline = std::chrono::steady_clock::now() + opts.timeout;
 
-    // Resolution has no stream timer: a timer of its own cancels it.
-    tcp::resolver resolver(ex);
+    // Resolution has no stream timer: a timer of its own cancels it. The timer's handler may
+    // already be queued when the resolve ends, so it holds the resolver only weakly.
+    auto resolver = std::make_shared<tcp::resolver>(ex);
     asio::steady_timer resolve_timer(ex);
     resolve_timer.expires_at(deadline);
-    resolve_timer.async_wait([&resolver](boost::system::error_code ec) {
-        if (!ec) resolver.cancel();
+    resolve_timer.async_wait([weak = std::weak_ptr<tcp::resolver>(resolver)](boost::system::error_code ec) {
+        if (auto r = weak.lock(); r && !ec) r->cancel();
     });
-    auto [ec, found] = co_await resolver.async_resolve(target->host, target->port, fetch_tuple);
+    auto [ec, found] = co_await resolver->async_resolve(target->host, target->port, fetch_tuple);
     resolve_timer.cancel();
     if (ec) co_return fail(errc::upstream_failure);
     std::vector<tcp::endpoint> endpoints;
