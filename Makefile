@@ -15,7 +15,7 @@ UNITY      ?= ON
 CMAKE_FLAGS ?=
 # Every GoogleTest executable, and seshd and sesh for the node-driven seshd_api tests: all run again
 # under ASan + UBSan. The libFuzzer targets (fuzz/) are built in the same tree.
-ASAN_TARGETS = unit_core unit_cookie unit_tokens unit_jwt unit_iron unit_store unit_session unit_auth unit_http unit_seshd \
+ASAN_TARGETS = unit_core unit_cookie unit_tokens unit_jwt unit_oidc unit_iron unit_store unit_session unit_auth unit_http unit_seshd \
                integration_sqlite integration_redis integration_postgres integration_auth integration_http integration_quiet seshd sesh
 FUZZ_TARGETS = fuzz_cookie_header fuzz_nextauth_jwt fuzz_authjs_jwt fuzz_iron fuzz_csrf fuzz_body \
                fuzz_session_load fuzz_http_request

@@ -1,7 +1,7 @@
 # Installs the libraries, headers and a package config so `find_package(sesh)` works.
 include(CMakePackageConfigHelpers)
 
-install(TARGETS sesh_core sesh_codec sesh_store sesh_session sesh_auth sesh_http EXPORT sesh-targets
+install(TARGETS sesh_core sesh_codec sesh_store sesh_session sesh_auth sesh_oidc sesh_http EXPORT sesh-targets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}

@@ -23,6 +23,9 @@ set_tests_properties(seshd_api PROPERTIES LABELS seshd TIMEOUT 900 ENVIRONMENT "
 # PostgreSQL 15 the test starts (tests/support/postgres.mjs: as the `postgres` user under root).
 add_test(NAME authjs_pg COMMAND ${NODE} --test ${CMAKE_CURRENT_SOURCE_DIR}/authjs/)
 set_tests_properties(authjs_pg PROPERTIES LABELS "seshd;postgres" TIMEOUT 300 ENVIRONMENT "${seshd_test_env}")
+# Provider sign-in against a real OpenID Provider (npm oidc-provider on a free loopback port).
+add_test(NAME seshd_oidc COMMAND ${NODE} --test ${CMAKE_CURRENT_SOURCE_DIR}/oidc/)
+set_tests_properties(seshd_oidc PROPERTIES LABELS seshd TIMEOUT 300 ENVIRONMENT "${seshd_test_env}")
 if(NOT SESH_SANITIZE)
   add_test(NAME e2e COMMAND ${NODE} --test --test-concurrency=1 ${CMAKE_CURRENT_SOURCE_DIR}/e2e/)
   set_tests_properties(e2e PROPERTIES LABELS e2e TIMEOUT 900 ENVIRONMENT "${seshd_test_env}")

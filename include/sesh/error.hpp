@@ -23,6 +23,8 @@ enum class errc {
     already_exists,         ///< a record with this key exists already
     wrong_type,             ///< a session value exists but is not of the type asked for
     access_denied,          ///< the store refused the credentials in its URL (wrong user or password)
+    upstream_failure,       ///< a remote peer (an identity provider) could not be reached, timed out or answered garbage
+    claim_mismatch,         ///< a signed token is valid but not for us: issuer, audience, nonce or subject differ
 };
 
 /// The category of sesh::errc. Thread-safe; the object lives for the whole program.

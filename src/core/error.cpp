@@ -25,6 +25,8 @@ public:
             case errc::already_exists: return "already exists";
             case errc::wrong_type: return "value of another type";
             case errc::access_denied: return "the store refused the credentials (wrong user or password)";
+            case errc::upstream_failure: return "a remote peer failed, timed out or answered garbage";
+            case errc::claim_mismatch: return "a token claim does not match what was expected";
         }
         return "unknown sesh error";
     }

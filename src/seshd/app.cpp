@@ -6,6 +6,58 @@
 
 
 namespace sesh::seshd {
+namespace {
+
+tl::expected<void, std::string> add_oidc_provider(app& a) {
+    if (!a.config.oidc) return {};
+    const auto& pc = *a.config.oidc;
+    const bool loopback_http = !a.config.production;
+    if (!pc.issuer.starts_with("https://") && !(loopback_http && pc.issuer.starts_with("http://")))
+        return tl::unexpected(std::string("SESH_OIDC_ISSUER must be https (http only to a loopback issuer in development)"));
+    oidc_client_options o;
+    o.issuer = pc.issuer;
+    o.client_id = pc.client_id;
+    o.client_secret = pc.client_secret;
+    o.secret_in_body = pc.secret_in_body;
+    o.use_userinfo = pc.userinfo;
+    o.fetch.timeout = pc.timeout;
+    o.fetch.allow_loopback_http = loopback_http;
+    o.fetch.ca_file = pc.ca_file;
+    auto client = oidc_client::create(std::move(o));
+    if (!client) return tl::unexpected(std::string("invalid OpenID Connect settings: ") + client.error().message());
+    a.providers.push_back(provider_signin{pc.id, pc.name, std::move(*client)});
+    // The login page's provider button posts to seshd, which redirects to the provider: browsers
+    // hold that redirect to the page's form-action too (CSP 3), so the issuer's origin joins it.
+    if (auto issuer_origin = origin_of(pc.issuer)) {
+        auto& csp = a.config.server.content_security_policy;
+        if (const auto at = csp.find("form-action 'self'"); at != std::string::npos)
+            csp.insert(at + std::string_view("form-action 'self'").size(), " " + *issuer_origin);
+    }
+
+    // next-auth core/lib/cookie.js: __Secure- on https; oauth/checks.js: salt = the cookie name,
+    // 15 minutes.
+    const std::string prefix = a.secure_cookies ? "__Secure-" : "";
+    auto make_check = [&](std::string name) -> tl::expected<check_cookie, std::string> {
+        nextauth_jwt_options jo;
+        jo.secrets = {a.config.secret};
+        jo.salt = name;
+        jo.max_age = std::chrono::minutes(15);
+        auto codec = nextauth_jwt_codec::create(std::move(jo));
+        if (!codec) return tl::unexpected(std::string("cannot key the OAuth check cookies: ") + codec.error().message());
+        return check_cookie{std::move(name), std::move(*codec)};
+    };
+    auto state = make_check(prefix + "next-auth.state");
+    auto pkce = make_check(prefix + "next-auth.pkce.code_verifier");
+    auto nonce = make_check(prefix + "next-auth.nonce");
+    if (!state) return tl::unexpected(state.error());
+    if (!pkce) return tl::unexpected(pkce.error());
+    if (!nonce) return tl::unexpected(nonce.error());
+    a.checks = std::make_shared<const oidc_check_cookies>(oidc_check_cookies{std::move(*state), std::move(*pkce), std::move(*nonce)});
+    return {};
+}
+
+}  // namespace
+
 tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     store_options so;
     so.max_sessions = c.max_sessions;
@@ -73,11 +125,13 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     rate_limit_options new_sessions;
     new_sessions.limit = c.new_sessions_per_minute;
     new_sessions.window = std::chrono::minutes(1);
-    return std::unique_ptr<app>(new app{std::move(c), std::move(db->sessions), std::move(db->users), std::move(*mgr),
+    auto made = std::unique_ptr<app>(new app{std::move(c), std::move(db->sessions), std::move(db->users), std::move(*mgr),
                                         login_throttle{std::move(db->throttle)}, {}, secure, std::move(csrf), std::move(callback),
                                         std::move(*metrics_allow), rate_limiter{new_sessions}, rate_limiter{signups},
                                         hashing_gate{hashing_queue, hashing_threads - 1},
-                                        std::move(*redirects), std::move(*trusted_proxies), std::move(*rules)});
+                                        std::move(*redirects), std::move(*trusted_proxies), std::move(*rules), {}, {}});
+    if (auto ok = add_oidc_provider(*made); !ok) return tl::unexpected(ok.error());
+    return made;
 }
 
 http::router make_router(app& a) {
@@ -88,6 +142,7 @@ http::router make_router(app& a) {
     add_page_routes(r, a);
     add_asset_routes(r, a);
     add_forward_auth_routes(r, a);
+    add_oidc_routes(r, a);
     return r;
 }
 

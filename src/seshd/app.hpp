@@ -5,11 +5,14 @@
 #include <memory>
 #include <string_view>
 #include <string>
+#include <vector>
 
 #include <sesh/http/context.hpp>
 #include <sesh/http/metrics.hpp>
 #include <sesh/http/router.hpp>
 #include <sesh/login_throttle.hpp>
+#include <sesh/nextauth_jwt.hpp>
+#include <sesh/oidc.hpp>
 #include <sesh/password.hpp>
 #include <sesh/rate_limiter.hpp>
 #include <sesh/session_manager.hpp>
@@ -24,6 +27,25 @@
 #include "seshd/refusals.hpp"
 
 namespace sesh::seshd {
+
+/// One of next-auth's OAuth check cookies (core/lib/cookie.js, oauth/checks.js): its name and
+/// the next-auth JWT codec whose salt is that name, living 15 minutes.
+struct check_cookie {
+    std::string name;  ///< next-auth.state / next-auth.pkce.code_verifier / next-auth.nonce (__Secure- on https)
+    nextauth_jwt_codec codec;
+};
+struct oidc_check_cookies {
+    check_cookie state;
+    check_cookie pkce;
+    check_cookie nonce;
+};
+
+/// A provider offered for sign-in (issue 14).
+struct provider_signin {
+    std::string id;    ///< in the routes: /api/auth/signin/<id>, /api/auth/callback/<id>
+    std::string name;  ///< shown to people
+    std::shared_ptr<oidc_client> client;
+};
 
 /// Shared, long-lived services; built once at start-up, read by every request. Thread-safe.
 struct app {
@@ -54,6 +76,10 @@ struct app {
     address_list trusted_proxies;
     /// Forward auth's access rules (config gateway_rules, parsed).
     seshd::gateway_rules gateway_rules;
+    /// OpenID Providers (config.oidc); empty when none is configured.
+    std::vector<provider_signin> providers;
+    /// Set when providers is not empty.
+    std::shared_ptr<const oidc_check_cookies> checks;
 };
 
 /// How a sign-in attempt ended.
@@ -123,6 +149,8 @@ void add_account_routes(http::router& r, app& a);   // /api/signup, /api/session
 void add_page_routes(http::router& r, app& a);      // /, /login, /signup, /profile, /cart, /preferences, /sessions
 void add_asset_routes(http::router& r, app& a);     // /static/* (web/, embedded), /healthz, /metrics
 void add_forward_auth_routes(http::router& r, app& a);  // /api/auth/verify (forward_auth.cpp)
+void add_asset_routes(http::router& r, app& a);
+void add_oidc_routes(http::router& r, app& a);      // /api/auth/signin/<id>, /api/auth/callback/<id> (oidc_api.cpp)     // /static/* (web/, embedded), /healthz, /metrics
 
 /// Opens the stores and builds the session manager for `c` (already finished by finish_config).
 /// Returns a message for the operator on failure (bad store URL, unopenable database…).

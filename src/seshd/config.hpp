@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <sesh/http/server.hpp>
@@ -10,6 +11,30 @@
 #include <sesh/session_manager.hpp>
 
 namespace sesh::seshd {
+
+/// One OpenID Provider to sign in with (issue 14). From the environment: SESH_OIDC_ISSUER,
+/// SESH_OIDC_CLIENT_ID, SESH_OIDC_CLIENT_SECRET or SESH_OIDC_CLIENT_SECRET_FILE (never
+/// logged), SESH_OIDC_NAME, SESH_OIDC_USERINFO, SESH_OIDC_AUTH_METHOD, SESH_OIDC_CA_FILE,
+/// SESH_OIDC_TIMEOUT_MS. The provider id is `oidc`, next-auth's routes name it
+/// (/api/auth/signin/oidc, /api/auth/callback/oidc).
+struct oidc_provider_config {
+    std::string id = "oidc";
+    /// SESH_OIDC_NAME: shown on the button ("Sign in with <name>"). Default "OpenID Connect".
+    std::string name = "OpenID Connect";
+    /// SESH_OIDC_ISSUER: exactly as the provider writes `iss`. https, or http to a loopback
+    /// host in development only.
+    std::string issuer;
+    std::string client_id;
+    std::string client_secret;
+    /// SESH_OIDC_USERINFO=1: also read the userinfo endpoint. Default off (the ID token's claims).
+    bool userinfo = false;
+    /// SESH_OIDC_AUTH_METHOD: client_secret_basic (default) or client_secret_post.
+    bool secret_in_body = false;
+    /// SESH_OIDC_CA_FILE: trusted CAs (PEM) instead of the system's. Default: the system's.
+    std::string ca_file;
+    /// SESH_OIDC_TIMEOUT_MS: each call to the provider. Default 10 s.
+    std::chrono::milliseconds timeout = std::chrono::seconds(10);
+};
 
 /// Everything seshd needs to start. Defaults are `make run`'s: loopback, SQLite in ./data.
 struct config {
@@ -88,6 +113,8 @@ struct config {
     /// SESH_MAX_CONNECTIONS, SESH_MAX_CONNECTIONS_PER_ADDRESS, SESH_MAX_BODY_BYTES). make_app
     /// sets trusted_origin from public_url, and Strict-Transport-Security when it is https.
     http::server_options server;
+    /// The OpenID Provider to offer beside the credentials form, when SESH_OIDC_ISSUER is set.
+    std::optional<oidc_provider_config> oidc;
 };
 
 }  // namespace sesh::seshd

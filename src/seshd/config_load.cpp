@@ -132,6 +132,34 @@ tl::expected<config, std::string> config_from_env() {
         if (!parse_number(v, kib)) return tl::unexpected(std::string("SESH_ARGON2_MEM_KIB must be a number"));
         c.password.mem_limit = kib * 1024;
     }
+    if (auto v = env("SESH_OIDC_ISSUER")) {
+        oidc_provider_config o;
+        o.issuer = v;
+        if (auto id = env("SESH_OIDC_CLIENT_ID")) o.client_id = id;
+        if (auto secret = env("SESH_OIDC_CLIENT_SECRET")) o.client_secret = secret;
+        if (auto file = env("SESH_OIDC_CLIENT_SECRET_FILE")) {
+            bool ok = false;
+            o.client_secret = read_file_trimmed(file, ok);
+            if (!ok) return tl::unexpected(std::string("SESH_OIDC_CLIENT_SECRET_FILE cannot be read: ") + file);
+        }
+        if (o.client_id.empty() || o.client_secret.empty())
+            return tl::unexpected(std::string("SESH_OIDC_ISSUER needs SESH_OIDC_CLIENT_ID and SESH_OIDC_CLIENT_SECRET"));
+        if (auto name = env("SESH_OIDC_NAME")) o.name = name;
+        if (auto u = env("SESH_OIDC_USERINFO")) o.userinfo = std::string_view(u) == "1" || std::string_view(u) == "true";
+        if (auto m = env("SESH_OIDC_AUTH_METHOD")) {
+            const std::string_view method(m);
+            if (method == "client_secret_post") o.secret_in_body = true;
+            else if (method != "client_secret_basic")
+                return tl::unexpected(std::string("SESH_OIDC_AUTH_METHOD must be client_secret_basic or client_secret_post"));
+        }
+        if (auto ca = env("SESH_OIDC_CA_FILE")) o.ca_file = ca;
+        if (auto t = env("SESH_OIDC_TIMEOUT_MS")) {
+            long long n = 0;
+            if (!parse_number(t, n) || n <= 0) return tl::unexpected(std::string("SESH_OIDC_TIMEOUT_MS must be a number of milliseconds"));
+            o.timeout = std::chrono::milliseconds(n);
+        }
+        c.oidc = std::move(o);
+    }
     return c;
 }
 

@@ -6,9 +6,9 @@
 #include <sesh/http/body.hpp>
 #include <sesh/server_session.hpp>
 
-#include "core/percent.hpp"
 #include "seshd/app.hpp"
 #include "seshd/callback_url.hpp"
+#include "seshd/nextauth_form.hpp"
 #include "seshd/page_layout.hpp"
 #include "seshd/refusals.hpp"
 
@@ -18,9 +18,7 @@ namespace {
 using boost::json::object;
 using http::status;
 
-constexpr std::string_view base_path = "/api/auth";
-
-std::string base_url(const app& a) { return a.config.public_url + std::string(base_path); }
+std::string base_url(const app& a) { return nextauth_base_url(a); }
 
 // next-auth's session JSON: {user: {name, email, image}, expires} or {} when signed out.
 http::response session_json(const session* s) {
@@ -31,47 +29,6 @@ http::response session_json(const session* s) {
     res.set(http::field::expires, "0");
     return res;
 }
-
-// next-auth answers a redirect as 302, or as {url} when the form said json=true.
-http::response redirect_or_json(std::string_view url, bool json, status json_status = status::ok) {
-    if (json) return http::json_response(json_status, object{{"url", url}});
-    return http::redirect(url);
-}
-
-struct form_post {
-    http::form fields;
-    bool json = false;
-    std::string_view get(std::string_view name) const { return http::form_value(fields, name).value_or(""); }
-};
-
-std::optional<form_post> read_form(const http::context& ctx) {
-    auto f = http::parse_form(ctx.req().body());
-    if (!f) return std::nullopt;
-    form_post p{std::move(*f)};
-    p.json = p.get("json") == "true";
-    return p;
-}
-
-// The callback URL of a sign-in or sign-out: the form's, else the callback-url cookie's, else the
-// site; only relative or same-origin ones, or another origin the redirect policy allows. The
-// cookie is read as next-auth's `cookie` package reads it (decodeURIComponent, the text as sent
-// when that fails).
-std::string callback_url(http::context& ctx, const app& a, const form_post& p) {
-    std::string wanted(p.get("callbackUrl"));
-    if (wanted.empty())
-        if (auto c = find_cookie(ctx.cookies(), a.callback_url_cookie)) wanted = sesh::detail::cookie_value_decode(*c);
-    return a.redirects.callback_url(wanted, a.config.public_url);
-}
-
-void remember_callback_url(http::context& ctx, const app& a, const std::string& url) {
-    set_cookie c;
-    c.name = a.callback_url_cookie;
-    c.value = http::url_encode(url);
-    c.secure = a.secure_cookies;
-    c.domain = a.config.cookie_domain;  // read back by seshd only, but it follows the session cookie
-    ctx.add_set_cookie(std::move(c));
-}
-
 
 }  // namespace
 
@@ -115,14 +72,21 @@ void add_nextauth_routes(http::router& r, app& a) {
         co_return res;
     });
 
+    // next-auth core/routes/providers.js: {id, name, type, signinUrl, callbackUrl} per provider.
     r.add(http::verb::get, "/api/auth/providers", [&a](http::context&) -> http::awaitable<http::response> {
         const std::string base = base_url(a);
-        co_return http::json_response(
-            status::ok, object{{"credentials", object{{"id", "credentials"},
-                                                      {"name", "Credentials"},
-                                                      {"type", "credentials"},
-                                                      {"signinUrl", base + "/signin/credentials"},
-                                                      {"callbackUrl", base + "/callback/credentials"}}}});
+        object list{{"credentials", object{{"id", "credentials"},
+                                           {"name", "Credentials"},
+                                           {"type", "credentials"},
+                                           {"signinUrl", base + "/signin/credentials"},
+                                           {"callbackUrl", base + "/callback/credentials"}}}};
+        for (const auto& p : a.providers)
+            list[p.id] = object{{"id", p.id},
+                                {"name", p.name},
+                                {"type", "oauth"},
+                                {"signinUrl", base + "/signin/" + p.id},
+                                {"callbackUrl", base + "/callback/" + p.id}};
+        co_return http::json_response(status::ok, list);
     });
 
     auto signin_page = [&a](http::context& ctx) -> http::awaitable<http::response> {
@@ -138,10 +102,10 @@ void add_nextauth_routes(http::router& r, app& a) {
     r.add(http::verb::get, "/api/auth/signin/credentials", signin_page);
 
     r.add(http::verb::post, "/api/auth/callback/credentials", [&a](http::context& ctx) -> http::awaitable<http::response> {
-        auto p = read_form(ctx);
+        auto p = read_nextauth_form(ctx);
         if (!p) co_return http::json_error(status::bad_request, "Body must be a form");
         if (!csrf_ok(ctx, a, p->get("csrfToken"))) co_return redirect_or_json(base_url(a) + "/signin?csrf=true", p->json);
-        const std::string target = callback_url(ctx, a, *p);
+        const std::string target = nextauth_callback_url(ctx, a, p->get("callbackUrl"));
         const auto result = co_await sign_in(ctx, a, p->get("username"), p->get("password"));
         const std::string error_url = base_url(a) + "/error?error=CredentialsSignin&provider=credentials";
         switch (result.outcome) {
@@ -161,18 +125,25 @@ void add_nextauth_routes(http::router& r, app& a) {
     });
 
     r.add(http::verb::post, "/api/auth/signout", [&a](http::context& ctx) -> http::awaitable<http::response> {
-        auto p = read_form(ctx);
+        auto p = read_nextauth_form(ctx);
         if (!p) co_return http::json_error(status::bad_request, "Body must be a form");
         if (!csrf_ok(ctx, a, p->get("csrfToken"))) co_return redirect_or_json(base_url(a) + "/signout?csrf=true", p->json);
-        const std::string target = callback_url(ctx, a, *p);
+        const std::string target = nextauth_callback_url(ctx, a, p->get("callbackUrl"));
         if (!co_await ctx.destroy_session()) co_return store_down();
         co_return redirect_or_json(target, p->json);
     });
 
+    // next-auth's error codes (core/routes/signin.js, callback.js), each with words for people.
     r.add(http::verb::get, "/api/auth/error", [&a](http::context& ctx) -> http::awaitable<http::response> {
-        co_return co_await render_message_page(ctx, a, status::ok, "Sign-in error",
-                                      "The sign-in did not succeed. Check your username and password.",
-                                      "/login", "Try again");
+        auto q = http::parse_form(ctx.query());
+        const std::string_view code = q ? http::form_value(*q, "error").value_or("") : "";
+        std::string_view text = "The sign-in did not succeed. Check your username and password.";
+        if (code == "OAuthSignin") text = "The sign-in provider could not be reached. Try again later.";
+        else if (code == "OAuthCallback") text = "The answer from the sign-in provider could not be verified. Please sign in again.";
+        else if (code == "OAuthAccountNotLinked") text = "This account is not linked to the provider you used. Sign in the way you did before.";
+        else if (code == "AccessDenied") text = "You do not have permission to sign in.";
+        else if (code == "Callback") text = "The sign-in was cancelled or did not complete. Please try again.";
+        co_return co_await render_message_page(ctx, a, status::ok, "Sign-in error", text, "/login", "Try again");
     });
 }
 

@@ -50,6 +50,15 @@ http::awaitable<http::response> render_login_page(http::context& ctx, const app&
     body += "<label>Username <input name=\"username\" autocomplete=\"username\" required></label>";
     body += "<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>";
     body += "<button type=\"submit\">Sign in</button></form>";
+    // One button per provider, posting what next-auth/react's signIn(id) posts (csrfToken and
+    // callbackUrl; without json=true the answer is the redirect to the provider).
+    for (const auto& p : a.providers) {
+        body += "<form method=\"post\" action=\"/api/auth/signin/" + html_escape(p.id) + "\" class=\"card provider\">" +
+                csrf_field(ctx, a);
+        body += "<input type=\"hidden\" name=\"callbackUrl\" value=\"" + html_escape(callback) + "\">";
+        body += "<button type=\"submit\" id=\"signin-" + html_escape(p.id) + "\">Sign in with " + html_escape(p.name) +
+                "</button></form>";
+    }
     body += "<p>No account? <a href=\"/signup\">Sign up</a></p>";
     co_return co_await render_page(ctx, a, s, "Sign in", body);
 }

@@ -8,6 +8,7 @@
 
 #include "seshd/app.hpp"
 #include "seshd/client_key.hpp"
+#include "seshd/oidc_accounts.hpp"
 
 namespace sesh::seshd {
 
@@ -18,6 +19,9 @@ http::awaitable<signup_result> sign_up(http::context& ctx, app& a, std::string_v
     if (!is_valid_user_name(name))
         co_return signup_result{status::bad_request,
                                 "Username: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit."};
+    // Reserved for provider accounts (oidc_accounts.hpp): a sign-up must not squat one.
+    if (name.starts_with(provider_user_prefix))
+        co_return signup_result{status::bad_request, "Username: names starting with 'oidc-' are reserved."};
     if (!is_valid_email(email)) co_return signup_result{status::bad_request, "E-mail address is not valid."};
 
     // The gate first, so a sign-up refused for want of a hashing thread (503) costs the client

@@ -32,10 +32,12 @@ TEST(error, not_found_has_its_own_message) { std::set<std::string> s; expect_dis
 TEST(error, already_exists_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::already_exists, s); }
 
 TEST(error, wrong_type_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::wrong_type, s); }
+TEST(error, upstream_failure_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::upstream_failure, s); }
+TEST(error, claim_mismatch_has_its_own_message) { std::set<std::string> s; expect_distinct_message(sesh::errc::claim_mismatch, s); }
 
 TEST(error, all_messages_are_distinct) {
     std::set<std::string> seen;
-    for (int v = static_cast<int>(sesh::errc::malformed); v <= static_cast<int>(sesh::errc::wrong_type); ++v)
+    for (int v = static_cast<int>(sesh::errc::malformed); v <= static_cast<int>(sesh::errc::claim_mismatch); ++v)
         expect_distinct_message(static_cast<sesh::errc>(v), seen);
 }
 
