@@ -64,7 +64,7 @@ constexpr std::array options{
     option_doc{"SESH_OIDC_CLIENT_SECRET_FILE", "--oidc-client-secret-file", "PATH", "none",
                "a file holding SESH_OIDC_CLIENT_SECRET"},
     option_doc{"SESH_OIDC_NAME", "--oidc-name", "TEXT", "OpenID Connect", "the provider's name on the sign-in button"},
-    option_doc{"SESH_OIDC_USERINFO", "--oidc-userinfo", "1|0", "0", "also read the provider's userinfo endpoint"},
+    option_doc{"SESH_OIDC_USERINFO", "--oidc-userinfo", "BOOL", "0", "1: also read the provider's userinfo endpoint"},
     option_doc{"SESH_OIDC_AUTH_METHOD", "--oidc-auth-method", "NAME", "client_secret_basic",
                "client_secret_basic or client_secret_post"},
     option_doc{"SESH_OIDC_CA_FILE", "--oidc-ca-file", "PATH", "the system's CAs", "CA certificates (PEM) for the provider"},
