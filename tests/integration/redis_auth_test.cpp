@@ -43,17 +43,6 @@ INSTANTIATE_TEST_SUITE_P(redis_acl, store_conformance, ::testing::Values(store_f
                                            async_face_of(store_factory{"redis_acl", make_acl_store})),
                          store_factory_name());
 
-session_record auth_sample(std::string key) {
-    session_record r;
-    r.key = std::move(key);
-    r.user_id = "u1";
-    r.data = R"({"n":1})";
-    r.created = r.last_seen = std::chrono::system_clock::now();
-    r.idle_expires = r.created + 30min;
-    r.absolute_expires = r.created + 24h;
-    return r;
-}
-
 class redis_auth_test : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -86,7 +75,7 @@ TEST_F(redis_auth_test, the_default_user_password_authenticates) {
     auto s = open(server_.url_as("", acl_accounts.default_password, 2));
     ASSERT_NE(s, nullptr);
     const std::string key = key_of("a");
-    ASSERT_TRUE(s->create(auth_sample(key)));
+    ASSERT_TRUE(s->create(live_record(system_clock(), key)));
     EXPECT_TRUE(async_get(*s, key, boost::asio::use_future).get());
     // In database 2, as the URL said (the record and its user's index), none in database 0.
     EXPECT_GE(raw_redis(server_.port(), 2, acl_accounts.default_password).integer({"DBSIZE"}), 1);
@@ -97,7 +86,7 @@ TEST_F(redis_auth_test, every_reconnect_authenticates_again) {
     auto s = open(server_.url_as(acl_accounts.user, acl_accounts.user_password));
     ASSERT_NE(s, nullptr);
     const std::string key = key_of("b");
-    ASSERT_TRUE(s->create(auth_sample(key)));
+    ASSERT_TRUE(s->create(live_record(system_clock(), key)));
     ASSERT_TRUE(async_get(*s, key, boost::asio::use_future).get());
     // Every connection of the store is cut; the next calls connect, AUTH and SELECT again.
     raw_redis admin(server_.port(), 0, acl_accounts.default_password);
@@ -118,7 +107,7 @@ TEST_F(redis_auth_test, a_password_refused_later_is_an_outage_that_ends_when_red
     auto s = open(server_.url_as(acl_accounts.user, acl_accounts.user_password));
     ASSERT_NE(s, nullptr);
     const std::string key = key_of("c");
-    ASSERT_TRUE(s->create(auth_sample(key)));
+    ASSERT_TRUE(s->create(live_record(system_clock(), key)));
     ASSERT_TRUE(async_get(*s, key, boost::asio::use_future).get());
     // The operator rotates the password and cuts the connections: every reconnect is refused.
     raw_redis admin(server_.port(), 0, acl_accounts.default_password);

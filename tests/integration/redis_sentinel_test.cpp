@@ -104,24 +104,13 @@ INSTANTIATE_TEST_SUITE_P(redis_sentinel, store_conformance,
                                            async_face_of(store_factory{"redis_sentinel", make_sentinel_store})),
                          store_factory_name());
 
-session_record sentinel_sample(std::string key) {
-    session_record r;
-    r.key = std::move(key);
-    r.user_id = "u1";
-    r.data = R"({"n":1})";
-    r.created = r.last_seen = std::chrono::system_clock::now();
-    r.idle_expires = r.created + 30min;
-    r.absolute_expires = r.created + 24h;
-    return r;
-}
-
 // Writes through both faces until both succeed, up to `within`; how long that took, or nothing.
 std::optional<std::chrono::milliseconds> writes_again(store& s, std::chrono::milliseconds within) {
     const auto start = std::chrono::steady_clock::now();
     for (int i = 0; std::chrono::steady_clock::now() - start < within; ++i) {
         const auto key = "probe-" + std::to_string(i);
-        const bool sync_ok = s.create(sentinel_sample(key)).has_value();
-        const bool async_ok = async_create(s, sentinel_sample(key + "-a"), boost::asio::use_future).get().has_value();
+        const bool sync_ok = s.create(live_record(system_clock(), key)).has_value();
+        const bool async_ok = async_create(s, live_record(system_clock(), key + "-a"), boost::asio::use_future).get().has_value();
         if (sync_ok && async_ok) return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
         std::this_thread::sleep_for(50ms);
     }
@@ -144,8 +133,8 @@ protected:
 };
 
 TEST_F(redis_sentinel_test, a_forced_failover_moves_both_faces_to_the_new_master_and_loses_no_synced_session) {
-    ASSERT_TRUE(store_->create(sentinel_sample("before")));
-    ASSERT_TRUE(async_create(*store_, sentinel_sample("before-a"), boost::asio::use_future).get());
+    ASSERT_TRUE(store_->create(live_record(system_clock(), "before")));
+    ASSERT_TRUE(async_create(*store_, live_record(system_clock(), "before-a"), boost::asio::use_future).get());
     ASSERT_TRUE(group_.synced());
     // A sentinel that has just met the replica may not rate it fit yet (NOGOODSLAVE): ask again.
     raw_redis sentinel(group_.sentinel().port());
@@ -167,8 +156,8 @@ TEST_F(redis_sentinel_test, a_forced_failover_moves_both_faces_to_the_new_master
     bool landed = false;
     for (int i = 0; !landed && std::chrono::steady_clock::now() - switched < 10s; ++i) {
         const auto key = "after-" + std::to_string(i);
-        const bool wrote = store_->create(sentinel_sample(key)).has_value() &&
-                           async_create(*store_, sentinel_sample(key + "-a"), boost::asio::use_future).get().has_value();
+        const bool wrote = store_->create(live_record(system_clock(), key)).has_value() &&
+                           async_create(*store_, live_record(system_clock(), key + "-a"), boost::asio::use_future).get().has_value();
         landed = wrote && promoted.integer({"EXISTS", "sesh:s:" + key}) == 1 &&
                  promoted.integer({"EXISTS", "sesh:s:" + key + "-a"}) == 1;
         if (!landed) std::this_thread::sleep_for(5ms);
@@ -185,7 +174,7 @@ TEST_F(redis_sentinel_test, a_forced_failover_moves_both_faces_to_the_new_master
 }
 
 TEST_F(redis_sentinel_test, a_master_killed_is_an_outage_of_bounded_calls_until_the_sentinel_promotes_the_replica) {
-    ASSERT_TRUE(store_->create(sentinel_sample("kept")));
+    ASSERT_TRUE(store_->create(live_record(system_clock(), "kept")));
     ASSERT_TRUE(group_.synced());
     group_.master().kill();
 
