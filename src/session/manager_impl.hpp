@@ -53,6 +53,8 @@ struct session_ops {
     class server_strategy;     // strategy_server.cpp
     class stateless_strategy;  // strategy_stateless.hpp, the base of jwt and iron
     class database_strategy;   // strategy_database.cpp
+    template <class Self>
+    class record_strategy;     // strategy.hpp: the record steps server and database share
 
     // The steps that reach the store are coroutine templates over Io (store_io.hpp): one body
     // for the blocking face (blocking_io) and the asynchronous one (async_io), both instantiated

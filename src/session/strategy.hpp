@@ -169,4 +169,34 @@ public:
 [[nodiscard]] result<std::unique_ptr<const session_strategy>> make_database_strategy(const session_options& o,
                                                                                     const session_manager::impl& m);
 
+/// The steps of a strategy whose session is a record in the store under its id (server,
+/// database): ending, revoking and listing-based revocation erase records. Self supplies the
+/// rest (load_with, save_with) as strategy_faces asks.
+template <class Self>
+class session_ops::record_strategy : public strategy_faces<Self> {
+public:
+    template <class Io>
+    task<Io, result<void>> end_with(const impl& m, session& s) const {
+        // The record in the store: the old key if regenerate swapped in a token not yet saved.
+        const std::string& key = !s.previous_id_.empty() ? s.previous_id_ : s.id_;
+        if (s.is_new_ || key.empty()) co_return result<void>{};
+        co_return co_await Io::erase(*m.store, key);
+    }
+    template <class Io>
+    task<Io, result<void>> revoke_with(const impl& m, std::string id) const {
+        co_return co_await Io::erase(*m.store, id);
+    }
+    template <class Io>
+    task<Io, result<std::size_t>> revoke_user_with(const impl& m, std::string user_id) const {
+        co_return co_await Io::erase_user(*m.store, user_id, {});
+    }
+    template <class Io>
+    task<Io, result<std::size_t>> revoke_others_with(const impl& m, session& s) const {
+        // Keep the record that is stored: regenerate's new key has none until the next save.
+        std::string_view keep;
+        if (!s.is_new_) keep = !s.previous_id_.empty() ? s.previous_id_ : s.id_;
+        co_return co_await Io::erase_user(*m.store, s.user_id_, keep);
+    }
+};
+
 }  // namespace sesh::detail

@@ -40,7 +40,7 @@ bool is_database_session_token(std::string_view t) noexcept {
 
 }  // namespace
 
-class session_ops::database_strategy final : public strategy_faces<database_strategy> {
+class session_ops::database_strategy final : public record_strategy<database_strategy> {
 public:
     explicit database_strategy(std::chrono::seconds max_age) noexcept : max_age_(max_age) {}
 
@@ -61,28 +61,6 @@ public:
                                      std::optional<std::string_view> plain) const;
     template <class Io>
     task<Io, result<std::vector<std::string>>> save_with(const impl& m, session& s) const;
-
-    template <class Io>
-    task<Io, result<void>> end_with(const impl& m, session& s) const {
-        // next-auth's signOut: deleteSession. The old row if regenerate swapped in a token not yet saved.
-        const std::string& key = !s.previous_id_.empty() ? s.previous_id_ : s.id_;
-        if (s.is_new_ || key.empty()) co_return result<void>{};
-        co_return co_await Io::erase(*m.store, key);
-    }
-    template <class Io>
-    task<Io, result<void>> revoke_with(const impl& m, std::string id) const {
-        co_return co_await Io::erase(*m.store, id);
-    }
-    template <class Io>
-    task<Io, result<std::size_t>> revoke_user_with(const impl& m, std::string user_id) const {
-        co_return co_await Io::erase_user(*m.store, user_id, {});
-    }
-    template <class Io>
-    task<Io, result<std::size_t>> revoke_others_with(const impl& m, session& s) const {
-        std::string_view keep;
-        if (!s.is_new_) keep = !s.previous_id_.empty() ? s.previous_id_ : s.id_;
-        co_return co_await Io::erase_user(*m.store, s.user_id_, keep);
-    }
 
 private:
     // Fills `s` from the record the store answered for its token.

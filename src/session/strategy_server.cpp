@@ -13,7 +13,7 @@ namespace detail {
 
 namespace json = boost::json;
 
-class session_ops::server_strategy final : public strategy_faces<server_strategy> {
+class session_ops::server_strategy final : public record_strategy<server_strategy> {
 public:
     explicit server_strategy(std::chrono::seconds cookie_max_age) noexcept : cookie_max_age_(cookie_max_age) {}
 
@@ -34,29 +34,6 @@ public:
                                      std::optional<std::string_view> plain) const;
     template <class Io>
     task<Io, result<std::vector<std::string>>> save_with(const impl& m, session& s) const;
-
-    template <class Io>
-    task<Io, result<void>> end_with(const impl& m, session& s) const {
-        // The record in the store: the old key if regenerate swapped in a token not yet saved.
-        const std::string& key = !s.previous_id_.empty() ? s.previous_id_ : s.id_;
-        if (s.is_new_ || key.empty()) co_return result<void>{};
-        co_return co_await Io::erase(*m.store, key);
-    }
-    template <class Io>
-    task<Io, result<void>> revoke_with(const impl& m, std::string id) const {
-        co_return co_await Io::erase(*m.store, id);
-    }
-    template <class Io>
-    task<Io, result<std::size_t>> revoke_user_with(const impl& m, std::string user_id) const {
-        co_return co_await Io::erase_user(*m.store, user_id, {});
-    }
-    template <class Io>
-    task<Io, result<std::size_t>> revoke_others_with(const impl& m, session& s) const {
-        // Keep the record that is stored: regenerate's new key has none until the next save.
-        std::string_view keep;
-        if (!s.is_new_) keep = !s.previous_id_.empty() ? s.previous_id_ : s.id_;
-        co_return co_await Io::erase_user(*m.store, s.user_id_, keep);
-    }
 
 private:
     std::chrono::seconds cookie_max_age_;
