@@ -252,5 +252,26 @@ TEST_F(redis_sentinel_test, no_reachable_sentinel_is_not_an_error_at_open_and_ca
     EXPECT_TRUE(writes_again(**s, 10s)) << "the store did not find the master once a sentinel answered";
 }
 
+// A master that refuses the URL's password is a misconfiguration, found at open as with
+// redis://: the locator's ROLE check is refused, and open_store says access_denied rather than
+// starting a node that would answer 503 for ever.
+TEST(redis_sentinel_auth, a_password_the_master_refuses_fails_the_open_and_the_right_one_works) {
+    redis_server master(redis_accounts{"right-pass", "", ""});
+    ASSERT_TRUE(master.start());
+    redis_server sentinel;
+    sentinel.make_sentinel("sentinel monitor auth-main 127.0.0.1 " + std::to_string(master.port()) + " 1\n" +
+                           "sentinel auth-pass auth-main right-pass\n");
+    ASSERT_TRUE(sentinel.start());
+    store_options o;
+    o.timeout = 300ms;
+    const std::string at = "@127.0.0.1:" + std::to_string(sentinel.port()) + "/auth-main";
+    auto refused = open_store("redis-sentinel://:wrong-pass" + at, o);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error(), errc::access_denied);
+    auto accepted = open_store("redis-sentinel://:right-pass" + at, o);
+    ASSERT_TRUE(accepted) << accepted.error().message();
+    EXPECT_TRUE((*accepted)->create(live_record(system_clock(), "k")));
+}
+
 }  // namespace
 }  // namespace sesh::test

@@ -53,6 +53,8 @@ result<std::shared_ptr<redis_database>> redis_database::open(const redis_address
     // connects on first use.
     if (auto first = redis::connection::open(out->cfg_, out->deadline()); !first && first.error() == errc::access_denied)
         return fail(errc::access_denied);
+    // With Sentinel the locator found the master refusing them before any connection could.
+    if (out->cfg_.locator && out->cfg_.locator->credentials_refused()) return fail(errc::access_denied);
     return out;
 }
 

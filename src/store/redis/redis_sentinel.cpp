@@ -85,11 +85,19 @@ bool master_locator::discover() {
         if (!mc) continue;
         if (!password_.empty()) {
             auto auth = sentinel_run(*mc, user_.empty() ? command{"AUTH", password_} : command{"AUTH", user_, password_});
-            if (!auth || auth->type == REDIS_REPLY_ERROR) continue;  // the data connections log the refusal
+            if (!auth) continue;
+            if (auth->type == REDIS_REPLY_ERROR) {
+                // Said once per refusal, without the password; a start-up check reads the flag.
+                if (!credentials_refused_.exchange(true))
+                    sesh::logger()->error("sesh {}: the master {} refuses the URL's credentials: {}", label_,
+                                          endpoint_text(candidate), reply_text(*auth));
+                continue;
+            }
         }
         auto role = sentinel_run(*mc, command{"ROLE"});
         if (!role || role->type != REDIS_REPLY_ARRAY || role->elements == 0 || reply_text(*role->element[0]) != "master")
             continue;
+        credentials_refused_ = false;
         set_master(std::move(candidate));
         return true;
     }

@@ -45,6 +45,9 @@ public:
     /// A connection found the master not answering as one (-READONLY, -LOADING, a lost
     /// connection): the sentinels are asked again at once.
     void suspect() noexcept;
+    /// True when the last master the sentinels named refused the credentials (AUTH failed), so
+    /// no master is known for that reason: a misconfiguration, not an outage.
+    [[nodiscard]] bool credentials_refused() const noexcept { return credentials_refused_.load(); }
     /// "redis-sentinel NAME" for log lines.
     [[nodiscard]] const std::string& label() const noexcept { return label_; }
 
@@ -64,6 +67,7 @@ private:
     std::optional<endpoint> master_;
     std::atomic<std::uint64_t> generation_{0};
     std::atomic<bool> suspected_{false};
+    std::atomic<bool> credentials_refused_{false};
     watch_thread watcher_;
 };
 
