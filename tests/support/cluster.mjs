@@ -80,8 +80,10 @@ export async function startCluster({ seshd = process.env.SESH_SESHD, strategy = 
       const nodeEnv = () => ({
         ...process.env, SESH_LISTEN: `127.0.0.1:${port}`, SESH_DATA_DIR: dataDir, SESH_STORE: self.storeUrl,
         SESH_SECRET: secret, SESH_STRATEGY: self.strategy, SESH_URL: self.url, SESH_LOG_LEVEL: logLevel,
-        // nginx is the one peer whose X-Forwarded-For counts: the throttle sees each user's address.
-        SESH_TRUSTED_PROXIES: '127.0.0.1', ...env,
+        // docs/DEPLOYMENT.md's settings for nodes behind a proxy: every connection comes from
+        // nginx, so the per-address limits would cap the whole site.
+        SESH_TRUSTED_PROXIES: '127.0.0.1', SESH_NEW_SESSIONS_PER_MINUTE: '0', SESH_SIGNUP_LIMIT: '0',
+        SESH_MAX_CONNECTIONS_PER_ADDRESS: '10000', ...env,
       });
       node.proc = managedProcess(node.name, seshd, () => [], { logFile: join(dir, `${node.name}.log`), env: nodeEnv });
       node.start = () => startNode(node);
@@ -101,8 +103,8 @@ export async function startCluster({ seshd = process.env.SESH_SESHD, strategy = 
     throw e;
   }
 
-  /// Stops every seshd node and starts them again with `strategy` (and `env`), on the same ports
-  /// and store: one cluster serves the tests of every strategy.
+  /// Stops every seshd node and starts them again with `strategy`, on the same ports and store:
+  /// one cluster serves the tests of every strategy.
   self.restartNodes = async ({ strategy: next = self.strategy } = {}) => {
     await Promise.all(self.nodes.map((n) => n.stop()));
     self.strategy = next;
