@@ -3,7 +3,8 @@
 // tests/support/cluster.mjs: Redis commands per request of each kind (INFO commandstats on the
 // master before and after), and bytes per session (INFO memory's used_memory before and after
 // filling, and MEMORY USAGE of sampled keys). Usage:
-//   node scripts/redis_cost.mjs [BUILD_DIR] [--sessions N]   (N users, default 2000)
+//   node scripts/redis_cost.mjs [BUILD_DIR] [--sessions N] [--hash-max-listpack-value BYTES]
+// (N users, default 2000; the Redis setting applied to both servers before filling).
 // Argon2id runs at a test cost here (1 pass, 8 MiB): it changes the time of a sign-in, not what
 // reaches Redis.
 import { join, resolve } from 'node:path';
@@ -11,8 +12,11 @@ import { startCluster } from '../tests/support/cluster.mjs';
 import { commandStats, redis, redisInfo } from '../tests/support/resp.mjs';
 
 const args = process.argv.slice(2);
-const at = args.indexOf('--sessions');
-const users = at >= 0 ? Number(args.splice(at, 2)[1]) : 2000;
+const option = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args.splice(i, 2)[1] : fallback; };
+const users = Number(option('--sessions', 2000));
+// Redis keeps a hash whose values are all short (hash-max-listpack-value, 64 bytes by default) as
+// one compact listpack; a longer value makes it a hash table, about twice the memory.
+const listpackValue = option('--hash-max-listpack-value', null);
 const build = resolve(args[0] ?? 'build');
 const password = 'plum otter zephyr quartz 91';
 const notSeshd = new Set(['info', 'ping', 'publish', 'subscribe', 'replconf', 'psync', 'client|setname', 'config|rewrite',
@@ -84,6 +88,10 @@ try {
   // Bytes per session, server strategy: users signed up (a user record and a first session
   // each), then a second session each, then anonymous sessions.
   await cluster.restartNodes({ strategy: 'server' });
+  if (listpackValue) {
+    for (const n of cluster.redis.nodes) await redis(n.port, ['CONFIG', 'SET', 'hash-max-listpack-value', listpackValue], admin);
+    console.log(`\nhash-max-listpack-value ${listpackValue}`);
+  }
   // Every call must succeed, or the figures would divide by calls that stored nothing. A 503
   // from a node's argon2id queue (SESH_HASHING_QUEUE; sign-ups get a share of it) is retried.
   const fill = async (what, fn) => {
