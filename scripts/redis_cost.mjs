@@ -24,7 +24,8 @@ const notSeshd = new Set(['info', 'ping', 'publish', 'subscribe', 'replconf', 'p
 
 const cluster = await startCluster({
   seshd: join(build, 'apps/seshd/seshd'), logLevel: 'warn',
-  env: { SESH_ARGON2_OPS: '1', SESH_ARGON2_MEM_KIB: '8192' },
+  // One loopback address signs every user up: no per-address limits.
+  env: { SESH_ARGON2_OPS: '1', SESH_ARGON2_MEM_KIB: '8192', SESH_NEW_SESSIONS_PER_MINUTE: '0', SESH_SIGNUP_LIMIT: '0' },
 });
 const admin = { password: cluster.adminPassword };
 const master = async () => cluster.redis.masterPort();

@@ -6,9 +6,11 @@ import { req, sessionCookie, password } from '../faults/support.mjs';
 
 export { req, sessionCookie, password };
 
-/// The nodes' settings for tests: cheap argon2id (the cluster turns the per-address limits off
-/// already, as behind any proxy).
-export const testEnv = { SESH_ARGON2_OPS: '1', SESH_ARGON2_MEM_KIB: '8192' };
+/// The nodes' settings for tests: cheap argon2id, and no per-address limits on new sessions and
+/// sign-ups (every test client is 127.0.0.1).
+export const testEnv = {
+  SESH_ARGON2_OPS: '1', SESH_ARGON2_MEM_KIB: '8192', SESH_NEW_SESSIONS_PER_MINUTE: '0', SESH_SIGNUP_LIMIT: '0',
+};
 
 /// Signs `name` up through `base`; returns the session cookie.
 export async function signUp(base, name) {

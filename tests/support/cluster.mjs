@@ -80,10 +80,9 @@ export async function startCluster({ seshd = process.env.SESH_SESHD, strategy = 
       const nodeEnv = () => ({
         ...process.env, SESH_LISTEN: `127.0.0.1:${port}`, SESH_DATA_DIR: dataDir, SESH_STORE: self.storeUrl,
         SESH_SECRET: secret, SESH_STRATEGY: self.strategy, SESH_URL: self.url, SESH_LOG_LEVEL: logLevel,
-        // docs/DEPLOYMENT.md's settings for nodes behind a proxy: every connection comes from
-        // nginx, so the per-address limits would cap the whole site.
-        SESH_TRUSTED_PROXIES: '127.0.0.1', SESH_NEW_SESSIONS_PER_MINUTE: '0', SESH_SIGNUP_LIMIT: '0',
-        SESH_MAX_CONNECTIONS_PER_ADDRESS: '10000', ...env,
+        // docs/DEPLOYMENT.md's settings for nodes behind a proxy: nginx's X-Forwarded-For names
+        // each client, and nginx's connections, all from one address, may be many.
+        SESH_TRUSTED_PROXIES: '127.0.0.1', SESH_MAX_CONNECTIONS_PER_ADDRESS: '10000', ...env,
       });
       node.proc = managedProcess(node.name, seshd, () => [], { logFile: join(dir, `${node.name}.log`), env: nodeEnv });
       node.start = () => startNode(node);
