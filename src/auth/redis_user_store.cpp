@@ -116,6 +116,7 @@ operation<void> create_op(const user& u) {
     op.cmd.arg(name_prefix, u.name).arg(user_prefix, u.id).arg(names_key);
     op.cmd.arg(u.id).arg(u.name).arg(u.email).arg(u.password_hash).arg(to_unix_ms(u.created)).arg(to_unix_ms(u.password_changed));
     op.read = one_or(errc::already_exists, "create user");
+    op.durable = true;
     return op;
 }
 
@@ -124,6 +125,7 @@ operation<void> set_password_op(std::string_view id, std::string_view hash, cloc
     op.cmd = command{"EVAL", set_password_lua, "1"};
     op.cmd.arg(user_prefix, id).arg(hash).arg(to_unix_ms(changed));
     op.read = one_or(errc::not_found, "set password");
+    op.durable = true;
     return op;
 }
 
@@ -136,6 +138,7 @@ operation<void> erase_op(std::string_view id) {
         if (!n) return fail(n.error());
         return {};
     };
+    op.durable = true;
     return op;
 }
 

@@ -57,14 +57,18 @@ struct redis_address {
     /// name of the master group they watch.
     std::vector<std::pair<std::string, int>> sentinels;
     std::string master_name;
+    /// `?wait=N`: every write is acknowledged only once N replicas hold it (Redis's WAIT);
+    /// 0: when the master has it.
+    int wait_replicas = 0;
 };
-/// Parses what follows `redis://`. User and password are percent-decoded (so a password may hold
-/// ':', '@' or '/'); a user needs a password. errc::invalid_argument for a bad port, db, bracket
-/// or percent escape, or an empty host.
+/// Parses what follows `redis://`: `[USER:PASSWORD@]HOST[:PORT][/DB][?wait=N]`. User and password
+/// are percent-decoded (so a password may hold ':', '@' or '/'); a user needs a password.
+/// errc::invalid_argument for a bad port, db, bracket, query or percent escape, or an empty host.
 [[nodiscard]] result<redis_address> parse_redis_url(std::string_view rest);
-/// Parses what follows `redis-sentinel://`: `[USER:PASSWORD@]HOST[:PORT][,HOST[:PORT]...]/NAME[?db=N]`
-/// (sentinel PORT 26379 by default). The credentials are the master's. errc::invalid_argument
-/// for a bad host list, a missing NAME, or a query other than db=N.
+/// Parses what follows `redis-sentinel://`:
+/// `[USER:PASSWORD@]HOST[:PORT][,HOST[:PORT]...]/NAME[?db=N&wait=N]` (sentinel PORT 26379 by
+/// default). The credentials are the master's. errc::invalid_argument for a bad host list, a
+/// missing NAME, or a query other than db=N and wait=N.
 [[nodiscard]] result<redis_address> parse_redis_sentinel_url(std::string_view rest);
 
 /// Where a `postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=MODE]` URL points, and as whom.

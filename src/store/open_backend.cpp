@@ -2,6 +2,7 @@
 #include <cctype>
 #include <charconv>
 #include <optional>
+#include <utility>
 
 #include <sesh/log.hpp>
 
@@ -49,10 +50,36 @@ bool parse_host_port(std::string_view rest, std::string& host, int& port) {
     return true;
 }
 
+// The query of a Redis URL, `NAME=N` pairs joined by '&': `wait=N` (1 to 16 replicas) in both
+// forms, `db=N` in redis-sentinel:// only (redis:// names its database in the path). False for
+// anything else, a repeated name, or a value out of range.
+bool parse_redis_query(std::string_view query, redis_address& out, bool db_allowed) {
+    bool seen_db = false, seen_wait = false;
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view param = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        if (amp != std::string_view::npos && query.empty()) return false;
+        if (db_allowed && param.starts_with("db=") && !std::exchange(seen_db, true)) {
+            if (!parse_int(param.substr(3), out.db) || out.db < 0) return false;
+        } else if (param.starts_with("wait=") && !std::exchange(seen_wait, true)) {
+            if (!parse_int(param.substr(5), out.wait_replicas) || out.wait_replicas < 1 || out.wait_replicas > 16)
+                return false;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 result<redis_address> parse_redis_url(std::string_view rest) {
     redis_address out;
+    if (auto q = rest.find('?'); q != std::string_view::npos) {
+        if (!parse_redis_query(rest.substr(q + 1), out, false)) return fail(errc::invalid_argument);
+        rest = rest.substr(0, q);
+    }
     if (auto at = rest.rfind('@'); at != std::string_view::npos) {
         // USER:PASSWORD or :PASSWORD; the last '@' ends them, as a host holds none.
         const std::string_view credentials = rest.substr(0, at);
@@ -76,10 +103,8 @@ result<redis_address> parse_redis_url(std::string_view rest) {
 result<redis_address> parse_redis_sentinel_url(std::string_view rest) {
     redis_address out;
     if (auto q = rest.find('?'); q != std::string_view::npos) {
-        const std::string_view query = rest.substr(q + 1);
+        if (!parse_redis_query(rest.substr(q + 1), out, true)) return fail(errc::invalid_argument);
         rest = rest.substr(0, q);
-        if (!query.starts_with("db=") || !parse_int(query.substr(3), out.db) || out.db < 0)
-            return fail(errc::invalid_argument);
     }
     const auto slash = rest.rfind('/');
     if (slash == std::string_view::npos || slash + 1 == rest.size()) return fail(errc::invalid_argument);

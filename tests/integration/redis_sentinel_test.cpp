@@ -35,7 +35,9 @@ public:
                                 "sentinel failover-timeout sesh-main 2000\n"
                                 "sentinel parallel-syncs sesh-main 1\n");
         if (!sentinel_.start()) return false;
-        return replicated(10s);
+        // Online is not yet acknowledging: until the replica has sent its first ACK, WAIT counts
+        // it out (which the wait=1 tests would take for a lagging replica).
+        return replicated(10s) && synced();
     }
 
     // The store's URL: a dead sentinel first, so asking them in turn is exercised too.
@@ -99,9 +101,20 @@ std::unique_ptr<store> make_sentinel_store(const store_options& options) {
     return s ? std::move(*s) : nullptr;
 }
 
+// With wait=1 every write is followed by WAIT: the same answers, including a refused create.
+std::unique_ptr<store> make_waiting_sentinel_store(const store_options& options) {
+    auto& g = conformance_group();
+    raw_redis m(g.master_port());
+    if (m.text({"FLUSHALL"}) != "OK") return nullptr;
+    auto s = open_store(g.url() + "&wait=1", options);
+    return s ? std::move(*s) : nullptr;
+}
+
 INSTANTIATE_TEST_SUITE_P(redis_sentinel, store_conformance,
                          ::testing::Values(store_factory{"redis_sentinel", make_sentinel_store},
-                                           async_face_of(store_factory{"redis_sentinel", make_sentinel_store})),
+                                           async_face_of(store_factory{"redis_sentinel", make_sentinel_store}),
+                                           store_factory{"redis_sentinel_wait", make_waiting_sentinel_store},
+                                           async_face_of(store_factory{"redis_sentinel_wait", make_waiting_sentinel_store})),
                          store_factory_name());
 
 // Writes through both faces until both succeed, up to `within`; how long that took, or nothing.
@@ -192,6 +205,40 @@ TEST_F(redis_sentinel_test, a_master_killed_is_an_outage_of_bounded_calls_until_
     EXPECT_EQ(group_.master_port(), group_.replica().port());
     std::cout << "[ failover ] writes resumed " << took->count() << " ms after kill -9 of the master\n";
     EXPECT_TRUE(store_->get("kept").value().has_value());
+}
+
+TEST_F(redis_sentinel_test, with_wait_a_write_is_acknowledged_only_once_a_replica_holds_it) {
+    auto s = open_store(group_.url() + "&wait=1", options_);
+    ASSERT_TRUE(s.has_value());
+    store& waiting = **s;
+    raw_redis replica(group_.replica().port());
+    // Acknowledged on both faces means the replica has it already: no later sync is awaited here.
+    ASSERT_TRUE(waiting.create(live_record(system_clock(), "w")));
+    ASSERT_TRUE(async_create(waiting, live_record(system_clock(), "w-a"), boost::asio::use_future).get());
+    EXPECT_EQ(replica.integer({"EXISTS", "sesh:s:w"}), 1);
+    EXPECT_EQ(replica.integer({"EXISTS", "sesh:s:w-a"}), 1);
+    ASSERT_TRUE(waiting.deny("jti-w", system_clock().now() + 1h));
+    EXPECT_EQ(replica.integer({"EXISTS", "sesh:deny:jti-w"}), 1);
+
+    // A replica that stops acknowledging: writes fail within the timeout on both faces (the master
+    // holds them, but nothing promises they survive a failover), reads go on.
+    group_.replica().pause();
+    const auto t0 = std::chrono::steady_clock::now();
+    auto sync_write = waiting.create(live_record(system_clock(), "unconfirmed"));
+    auto async_write = async_create(waiting, live_record(system_clock(), "unconfirmed-a"), boost::asio::use_future).get();
+    const auto took = std::chrono::steady_clock::now() - t0;
+    ASSERT_FALSE(sync_write);
+    EXPECT_EQ(sync_write.error(), errc::store_unavailable);
+    ASSERT_FALSE(async_write);
+    EXPECT_EQ(async_write.error(), errc::store_unavailable);
+    EXPECT_LT(took, 2 * options_.timeout + 200ms);
+    EXPECT_TRUE(waiting.get("w").value().has_value());
+    auto read = async_get(waiting, "w-a", boost::asio::use_future).get();
+    ASSERT_TRUE(read);
+    EXPECT_TRUE(read->has_value());
+
+    group_.replica().resume();
+    EXPECT_TRUE(writes_again(waiting, 5s)) << "writes were not acknowledged again once the replica followed";
 }
 
 TEST_F(redis_sentinel_test, no_reachable_sentinel_is_not_an_error_at_open_and_calls_fail_until_one_answers) {

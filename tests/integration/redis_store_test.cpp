@@ -1,6 +1,7 @@
 // Tests of the Redis store against a real redis-server on 127.0.0.1.
 // First the conformance suite, then what only Redis has: key layout and TTLs, corrupt values, odd
 // keys, databases, scripts, round trips, the pool, and outages (killed, frozen, down at open).
+#include <sesh/async_store.hpp>
 #include <sesh/store.hpp>
 
 #include <netinet/in.h>
@@ -355,17 +356,89 @@ std::map<std::string, long long> commands_run(raw_redis& db) {
     return calls;
 }
 
-TEST_F(redis_store_test, revoked_takes_one_command) {
+// ---- revocations answered from memory ---------------------------------------------------------
+
+// Until `s`'s revocation mirror is current, revoked() asks Redis (one MGET); after, nothing. True
+// once a revoked() call ran no command, within `within`.
+bool mirror_current(store& s, raw_redis& db, const clock& c, steady::duration within = 3s) {
+    const auto until = steady::now() + within;
+    while (steady::now() < until) {
+        if (db.text({"CONFIG", "RESETSTAT"}) != "OK") return false;
+        (void)s.revoked("probe", "probe-user", c.now());
+        if (commands_run(db).empty()) return true;
+        std::this_thread::sleep_for(10ms);
+    }
+    return false;
+}
+
+TEST_F(redis_store_test, revoked_takes_one_command_until_the_mirror_is_current_and_none_after) {
     ASSERT_TRUE(store_->deny("j", clock_.now() + 1h));
     ASSERT_TRUE(store_->set_not_before("u1", clock_.now()));
     auto db = raw();
     ASSERT_EQ(db.text({"CONFIG", "RESETSTAT"}), "OK");
-    EXPECT_EQ(store_->revoked("other", "u1", clock_.now() + 1s), false);
-    EXPECT_EQ(commands_run(db), (std::map<std::string, long long>{{"mget", 1}}));
+    EXPECT_EQ(store_->revoked("other", "u1", clock_.now() + 1s), false);  // the first call starts the mirror
+    EXPECT_EQ(commands_run(db)["mget"], 1);
+    ASSERT_TRUE(mirror_current(*store_, db, clock_));
+    // Entries written before the mirror started were read by it; answers are the same, from memory.
     ASSERT_EQ(db.text({"CONFIG", "RESETSTAT"}), "OK");
+    EXPECT_EQ(store_->revoked("other", "u1", clock_.now() + 1s), false);
     EXPECT_EQ(store_->revoked("other", "u1", clock_.now() - 1s), true);
     EXPECT_EQ(store_->revoked("j", "u2", clock_.now()), true);
-    EXPECT_EQ(commands_run(db), (std::map<std::string, long long>{{"mget", 2}}));
+    auto async_answer = async_revoked(*store_, "j", "", clock_.now(), boost::asio::use_future).get();
+    EXPECT_EQ(async_answer, true);
+    clock_.advance(61min);
+    EXPECT_EQ(store_->revoked("j", "u2", clock_.now()), false);  // the deny entry ends by the injected clock
+    EXPECT_TRUE(commands_run(db).empty());
+    // A revocation made here is refused here at once.
+    ASSERT_TRUE(store_->deny("j2", clock_.now() + 1h));
+    EXPECT_EQ(store_->revoked("j2", "", clock_.now()), true);
+}
+
+TEST_F(redis_store_test, a_revocation_reaches_another_process_mirror_within_a_second) {
+    auto other = open(server_.url());
+    ASSERT_NE(other, nullptr);
+    auto db = raw();
+    (void)other->revoked("start", "", clock_.now());
+    ASSERT_TRUE(mirror_current(*other, db, clock_));
+    const auto heard = [&](const std::string& jti, const std::string& user, clock::time_point issued) {
+        const auto t0 = steady::now();
+        while (steady::now() - t0 < 2s) {
+            if (other->revoked(jti, user, issued).value_or(false))
+                return std::optional(std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - t0));
+            std::this_thread::sleep_for(100us);
+        }
+        return std::optional<std::chrono::microseconds>();
+    };
+    ASSERT_TRUE(store_->deny("logged-out", clock_.now() + 1h));
+    const auto deny_took = heard("logged-out", "", clock_.now());
+    ASSERT_TRUE(async_set_not_before(*store_, "u9", clock_.now(), boost::asio::use_future).get());
+    const auto not_before_took = heard("", "u9", clock_.now() - 1s);
+    ASSERT_TRUE(deny_took) << "a deny written by one process never reached the other's mirror";
+    ASSERT_TRUE(not_before_took) << "a not-before time never reached the other's mirror";
+    EXPECT_LT(*deny_took, 1s);
+    EXPECT_LT(*not_before_took, 1s);
+    std::cout << "[ revocation ] reached the other process's mirror after " << deny_took->count() << " us (deny), "
+              << not_before_took->count() << " us (not-before)\n";
+}
+
+TEST_F(redis_store_test, a_mirror_that_lost_its_subscription_reads_everything_again) {
+    auto db = raw();
+    (void)store_->revoked("start", "", clock_.now());
+    ASSERT_TRUE(mirror_current(*store_, db, clock_));
+    // The subscriber's connection dropped, and a deny written meanwhile without its message (as if
+    // it were lost): the mirror must not go on answering from what it had.
+    ASSERT_EQ(db.integer({"CLIENT", "KILL", "TYPE", "pubsub"}), 1);
+    ASSERT_EQ(db.text({"SET", "sesh:deny:missed", std::to_string((clock_.now() + 1h).time_since_epoch().count()), "EX", "3600"}),
+              "OK");
+    const auto t0 = steady::now();
+    bool refused = false;
+    while (!refused && steady::now() - t0 < 3s) {
+        refused = store_->revoked("missed", "", clock_.now()).value_or(false);
+        if (!refused) std::this_thread::sleep_for(5ms);
+    }
+    EXPECT_TRUE(refused) << "a deny missed by the subscription was never seen";
+    ASSERT_TRUE(mirror_current(*store_, db, clock_));
+    EXPECT_EQ(store_->revoked("missed", "", clock_.now()), true);
 }
 
 TEST_F(redis_store_test, refuses_data_over_max_data_bytes_without_writing) {

@@ -150,6 +150,25 @@ result<std::vector<reply_ptr>> connection::run(std::span<const command> cmds, st
     return replies;
 }
 
+result<std::vector<reply_ptr>> connection::read_pushed() {
+    std::vector<reply_ptr> out;
+    if (broken_) return fail(errc::store_unavailable);
+    if (redisBufferRead(ctx_.get()) != REDIS_OK) {
+        fail_transport(ctx_->errstr);
+        return fail(errc::store_unavailable);
+    }
+    void* r = nullptr;
+    while (true) {
+        if (redisGetReplyFromReader(ctx_.get(), &r) != REDIS_OK) {
+            fail_transport(ctx_->errstr);
+            return fail(errc::store_unavailable);
+        }
+        if (r == nullptr) return out;
+        out.emplace_back(static_cast<redisReply*>(r));
+        r = nullptr;
+    }
+}
+
 bool connection::closed_by_peer() const noexcept {
     char byte = 0;
     const ssize_t n = ::recv(ctx_->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);

@@ -164,6 +164,12 @@ public:
     /// non-blocking recv; sends nothing, so a dead connection is found before a call uses it.
     [[nodiscard]] bool closed_by_peer() const noexcept;
 
+    /// For a subscriber (after SUBSCRIBE): the socket to poll(2) for pushed messages.
+    [[nodiscard]] int fd() const noexcept { return ctx_->fd; }
+    /// For a subscriber, once poll(2) says fd() is readable: the messages that have arrived whole.
+    /// errc::store_unavailable on a transport error (the connection is then broken).
+    [[nodiscard]] result<std::vector<reply_ptr>> read_pushed();
+
     /// The SHA1 Redis gave cfg.scripts[i] on SCRIPT LOAD, for EVALSHA.
     [[nodiscard]] std::string_view script_sha(std::size_t i) const noexcept { return shas_[i]; }
 

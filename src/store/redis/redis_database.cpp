@@ -7,8 +7,36 @@ using redis::command;
 using redis::reply_ptr;
 using redis::reply_text;
 
-redis_database::redis_database(redis::connection_config cfg, std::size_t pool_size)
-    : cfg_(cfg), pool_(std::move(cfg), pool_size) {}
+redis_database::redis_database(redis::connection_config cfg, std::size_t pool_size, int wait_replicas)
+    : cfg_(cfg), wait_replicas_(wait_replicas), pool_(std::move(cfg), pool_size), channel_(redis::revocation_channel(cfg_.db)) {}
+
+redis::revocation_mirror& redis_database::revocations() {
+    std::call_once(mirror_started_, [this] {
+        mirror_ = std::make_unique<redis::revocation_mirror>(cfg_);
+        running_mirror_.store(mirror_.get(), std::memory_order_release);
+    });
+    return *mirror_;
+}
+
+void redis_database::note_revocation(std::string_view message) {
+    if (auto* m = running_mirror_.load(std::memory_order_acquire)) m->apply(message);
+}
+
+bool redis::replicated(const result<const redisReply*>& wait_reply, int n, std::atomic<bool>& short_run) {
+    if (!wait_reply) return false;  // the connection's own failure, logged there
+    const redisReply& r = **wait_reply;
+    const bool enough = r.type == REDIS_REPLY_INTEGER && r.integer >= n;
+    if (enough) {
+        if (short_run.exchange(false)) sesh::logger()->info("sesh redis: writes reach {} replica(s) again", n);
+    } else if (!short_run.exchange(true)) {
+        if (r.type == REDIS_REPLY_INTEGER)
+            sesh::logger()->warn("sesh redis: a write reached {} of the {} replica(s) wait= asks for in time: "
+                                 "writes fail until enough replicas follow", r.integer, n);
+        else
+            sesh::logger()->warn("sesh redis: WAIT: unexpected reply (type {}): {}", r.type, reply_text(r));
+    }
+    return enough;
+}
 
 result<std::shared_ptr<redis_database>> redis_database::open(const redis_address& a, const store_options& options) {
     if (options.timeout <= std::chrono::milliseconds::zero()) return fail(errc::invalid_argument);
@@ -19,7 +47,7 @@ result<std::shared_ptr<redis_database>> redis_database::open(const redis_address
         cfg.locator = std::make_shared<redis::master_locator>(std::move(sentinels), a.master_name, a.user, a.password,
                                                               options.timeout);
     }
-    std::shared_ptr<redis_database> out(new redis_database(std::move(cfg), options.pool_size));
+    std::shared_ptr<redis_database> out(new redis_database(std::move(cfg), options.pool_size, a.wait_replicas));
     // One connection now, so a misconfiguration shows at start-up: a password Redis refuses fails
     // the open; a server that is down does not (calls fail until it is up). Not pooled: the pool
     // connects on first use.
@@ -64,27 +92,47 @@ boost::asio::io_context& redis_database::fallback_loop() {
     return fallback_;
 }
 
-result<reply_ptr> redis_database::run(const command& cmd) {
+// EVALSHA of a script loaded when the connection was opened; after a SCRIPT FLUSH, EVAL sends the
+// text once and Redis caches it again. WAIT, when asked, on the same connection: it counts the
+// replicas that have this connection's writes so far.
+result<reply_ptr> redis_database::run(const command& cmd, std::optional<redis::script> lua, bool confirm) {
     const auto until = deadline();
     auto conn = pool_.acquire(until);
     if (!conn) return fail(conn.error());
-    return (*conn)->run(cmd, until);
+    result<reply_ptr> reply;
+    if (!lua) {
+        reply = (*conn)->run(cmd, until);
+    } else {
+        const auto i = static_cast<std::size_t>(*lua);
+        command sha{"EVALSHA", (*conn)->script_sha(i)};
+        reply = (*conn)->run(sha.append(cmd), until);
+        if (reply && (*reply)->type == REDIS_REPLY_ERROR && reply_text(**reply).starts_with("NOSCRIPT")) {
+            command full{"EVAL", redis::script_texts()[i]};
+            reply = (*conn)->run(full.append(cmd), until);
+        }
+    }
+    if (!confirm || !reply || (*reply)->type == REDIS_REPLY_ERROR) return reply;
+    auto waited = (*conn)->run(wait_command(until), until);
+    const result<const redisReply*> counted = waited ? result<const redisReply*>(waited->get()) : fail(waited.error());
+    if (!redis::replicated(counted, wait_replicas_, *replicas_short_)) return fail(errc::store_unavailable);
+    return reply;
 }
 
-// EVALSHA of a script loaded when the connection was opened; after a SCRIPT FLUSH, EVAL sends the
-// text once and Redis caches it again.
-result<reply_ptr> redis_database::eval(redis::script s, const command& keys_and_args) {
-    const auto until = deadline();
-    auto conn = pool_.acquire(until);
-    if (!conn) return fail(conn.error());
-    const auto i = static_cast<std::size_t>(s);
-    command cmd{"EVALSHA", (*conn)->script_sha(i)};
-    auto reply = (*conn)->run(cmd.append(keys_and_args), until);
-    if (reply && (*reply)->type == REDIS_REPLY_ERROR && reply_text(**reply).starts_with("NOSCRIPT")) {
-        command full{"EVAL", redis::script_texts()[i]};
-        reply = (*conn)->run(full.append(keys_and_args), until);
-    }
-    return reply;
+void redis_database::send_async(redis::async_connection& conn, command cmd, std::optional<redis::script> lua,
+                                redis::steady::time_point until, redis::reply_callback done) {
+    if (lua)
+        conn.run_script(static_cast<std::size_t>(*lua), std::move(cmd), until, std::move(done));
+    else
+        conn.run(std::move(cmd), until, std::move(done));
+}
+
+// Half the time left, at least 1 ms (WAIT 0 would block for ever): the reply must come before the
+// command's deadline, which would drop the connection with everything in flight, and Redis may
+// answer a WAIT up to its cron period (100 ms at the default hz 10) after its timeout.
+command redis_database::wait_command(redis::steady::time_point until) const {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - redis::steady::now());
+    const auto ms = std::max<std::int64_t>(1, left.count() / 2);
+    return command{"WAIT", std::to_string(wait_replicas_), std::to_string(ms)};
 }
 
 }  // namespace sesh::detail

@@ -23,8 +23,15 @@
 #include "store/redis/redis_loop_connections.hpp"
 #include "store/redis/redis_operation.hpp"
 #include "store/redis/redis_pool.hpp"
+#include "store/redis/redis_revocations.hpp"
 
 namespace sesh::detail {
+
+namespace redis {
+/// True when `wait_reply` (WAIT's) counts at least `n` replicas. `short_run` remembers a shortfall,
+/// so one warning (and one notice of recovery) is logged per run of them, not one per write.
+[[nodiscard]] bool replicated(const result<const redisReply*>& wait_reply, int n, std::atomic<bool>& short_run);
+}  // namespace redis
 
 /// The connections of one `redis://` URL. Every call is bounded by store_options::timeout. The
 /// blocking face borrows a connection from a pool that reconnects by itself (redis_pool.cpp); the
@@ -49,7 +56,7 @@ public:
     template <class T>
     [[nodiscard]] result<T> run_blocking(const redis::operation<T>& op) {
         if (op.answer) return *op.answer;
-        auto reply = op.lua ? eval(*op.lua, op.cmd) : run(op.cmd);
+        auto reply = run(op.cmd, op.lua, confirms(op));
         if (!reply) return fail(reply.error());
         return op.read(**reply);
     }
@@ -60,29 +67,68 @@ public:
     template <class T>
     void run_async(redis::operation<T> op, boost::asio::io_context* loop, store_callback<T> done) {
         if (op.answer) return done(std::move(*op.answer));
-        auto on_reply = [read = std::move(op.read), done = std::move(done)](result<const redisReply*> r) {
-            if (!r) return done(fail(r.error()));
-            done(read(**r));
-        };
         auto conn = connection_for(loop);
-        if (op.lua)
-            conn->run_script(static_cast<std::size_t>(*op.lua), std::move(op.cmd), deadline(), std::move(on_reply));
-        else
-            conn->run(std::move(op.cmd), deadline(), std::move(on_reply));
+        const auto until = deadline();
+        if (!confirms(op)) {
+            return send_async(*conn, std::move(op.cmd), op.lua, until,
+                              [read = std::move(op.read), done = std::move(done)](result<const redisReply*> r) {
+                                  if (!r) return done(fail(r.error()));
+                                  done(read(**r));
+                              });
+        }
+        // WAIT pipelined behind the write on the same connection: replies come in order, so the
+        // write's result is held until WAIT says how many replicas have it.
+        auto written = std::make_shared<std::optional<result<T>>>();
+        send_async(*conn, std::move(op.cmd), op.lua, until,
+                   [written, read = std::move(op.read)](result<const redisReply*> r) {
+                       *written = r ? read(**r) : result<T>(fail(r.error()));
+                   });
+        conn->run(wait_command(until), until,
+                  [n = wait_replicas_, short_run = replicas_short_, written, done = std::move(done)](
+                      result<const redisReply*> r) mutable {
+                      // No write reply: the connection went down in between. A failed write
+                      // answers as it is; a done one once enough replicas have it.
+                      if (!written->has_value()) return done(fail(errc::store_unavailable));
+                      if (!**written || redis::replicated(r, n, *short_run)) return done(std::move(**written));
+                      done(fail(errc::store_unavailable));
+                  });
     }
 
+    /// This database's revocation mirror, started on the first call (only jwt and iron sessions
+    /// check revocations, so a server-strategy deployment never runs one).
+    [[nodiscard]] redis::revocation_mirror& revocations();
+    /// A revocation this process is about to write (see redis::deny_message): applied to the
+    /// mirror at once when one runs.
+    void note_revocation(std::string_view message);
+    /// The channel this database's revocations are announced on.
+    [[nodiscard]] const std::string& revocation_channel() const noexcept { return channel_; }
+
 private:
-    redis_database(redis::connection_config cfg, std::size_t pool_size);
+    redis_database(redis::connection_config cfg, std::size_t pool_size, int wait_replicas);
 
     [[nodiscard]] redis::steady::time_point deadline() const { return redis::steady::now() + cfg_.timeout; }
-    result<redis::reply_ptr> run(const redis::command& cmd);
-    result<redis::reply_ptr> eval(redis::script s, const redis::command& keys_and_args);
+    template <class T>
+    [[nodiscard]] bool confirms(const redis::operation<T>& op) const noexcept {
+        return op.durable && wait_replicas_ > 0;
+    }
+    /// cmd (as script `lua`'s keys and arguments when set) on a pooled connection; when `confirm`,
+    /// followed there by WAIT, and store_unavailable when fewer than wait_replicas_ replicas have it.
+    result<redis::reply_ptr> run(const redis::command& cmd, std::optional<redis::script> lua, bool confirm);
+    static void send_async(redis::async_connection& conn, redis::command cmd, std::optional<redis::script> lua,
+                           redis::steady::time_point until, redis::reply_callback done);
+    /// `WAIT wait_replicas_ MS`, MS half the time left before `until` so that the reply comes
+    /// before the command's own deadline (which would drop the connection).
+    [[nodiscard]] redis::command wait_command(redis::steady::time_point until) const;
+
     std::shared_ptr<redis::async_connection> connection_for(boost::asio::io_context* loop);
     boost::asio::io_context& fallback_loop();
 
     static inline std::atomic<std::uint64_t> next_id_{1};
 
     const redis::connection_config cfg_;
+    const int wait_replicas_;  ///< the URL's wait=N; 0: writes are not confirmed
+    /// The last WAIT counted too few replicas (a shortfall is logged once per run of them).
+    const std::shared_ptr<std::atomic<bool>> replicas_short_ = std::make_shared<std::atomic<bool>>(false);
     const std::uint64_t id_ = next_id_.fetch_add(1);  ///< this database's key in every loop's loop_connections
     redis::pool pool_;
     std::mutex loops_mutex_;
@@ -91,6 +137,10 @@ private:
     boost::asio::io_context fallback_{1};
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> fallback_work_;
     std::once_flag fallback_started_;
+    const std::string channel_;
+    std::once_flag mirror_started_;
+    std::unique_ptr<redis::revocation_mirror> mirror_;
+    std::atomic<redis::revocation_mirror*> running_mirror_{nullptr};
     std::thread fallback_thread_;
 };
 

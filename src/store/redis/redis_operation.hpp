@@ -25,6 +25,9 @@ struct operation {
     std::optional<script> lua;                        ///< run cmd as this script's keys and arguments
     std::function<result<T>(const redisReply&)> read;  ///< the reply to the result
     std::optional<result<T>> answer;                  ///< set: no round trip needed
+    /// A write a failover must not lose: with the URL's wait=N it is acknowledged only once N
+    /// replicas hold it (WAIT after it, on the same connection).
+    bool durable = false;
 
     /// An operation answered without a round trip.
     static operation settled(result<T> r) {

@@ -108,12 +108,20 @@ end
 return out
 )lua";
 
+// A revocation written and announced in one step, so no node that reads the key after the write
+// can miss the message (the revocation mirrors, redis_revocations.cpp, subscribe before they read).
+constexpr const char* set_and_announce = R"lua(
+local r = redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return r
+)lua";
+
 }  // namespace
 
 const std::vector<std::string>& script_texts() {
     static const std::vector<std::string> texts = [] {
         std::vector<std::string> t;
-        for (const char* body : {put, touch, erase, erase_user, list_user}) t.push_back(std::string(prelude) + body);
+        for (const char* body : {put, touch, erase, erase_user, list_user, set_and_announce}) t.push_back(std::string(prelude) + body);
         return t;
     }();
     return texts;

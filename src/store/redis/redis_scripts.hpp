@@ -23,6 +23,9 @@ enum class script : std::size_t {
     /// KEYS: user index; ARGV: user, fields... Returns member and fields for each of the user's
     /// records; drops index members whose record is gone or belongs to someone else.
     list_user,
+    /// KEYS: key; ARGV: value, expiry ms, channel, message. SETs the key with its expiry and
+    /// PUBLISHes the message; returns SET's OK.
+    set_and_announce,
 };
 
 /// The text of every script, in enum order (the order they are SCRIPT LOADed in).

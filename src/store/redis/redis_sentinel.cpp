@@ -4,9 +4,6 @@
 // +switch-master message (the subscribed sentinel restarted) costs a few seconds, never forever.
 #include "store/redis/redis_sentinel.hpp"
 
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 #include <sys/time.h>
 
 #include <sesh/log.hpp>
@@ -56,21 +53,12 @@ master_locator::master_locator(std::vector<endpoint> sentinels, std::string mast
       user_(std::move(user)),
       password_(std::move(password)),
       timeout_(timeout),
-      label_("redis-sentinel " + name_),
-      wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+      label_("redis-sentinel " + name_) {
     discover();
-    thread_ = std::thread([this] { watch(); });
+    watcher_.start([this] { watch(); });
 }
 
-master_locator::~master_locator() {
-    stopping_ = true;
-    if (wake_fd_ >= 0) {
-        const std::uint64_t one = 1;
-        [[maybe_unused]] const auto n = ::write(wake_fd_, &one, sizeof one);
-    }
-    if (thread_.joinable()) thread_.join();
-    if (wake_fd_ >= 0) ::close(wake_fd_);
-}
+master_locator::~master_locator() { watcher_.stop(); }
 
 std::optional<endpoint> master_locator::master() const {
     std::lock_guard lock(mutex_);
@@ -127,7 +115,7 @@ void master_locator::watch() {
     context_ptr sub;
     auto last_check = std::chrono::steady_clock::now();
     std::size_t next_sentinel = 0;
-    while (!stopping_) {
+    while (!watcher_.stopping()) {
         if (!sub) {
             // Subscribe to +switch-master on the next sentinel that answers.
             for (std::size_t i = 0; i < sentinels_.size() && !sub; ++i) {
@@ -140,30 +128,23 @@ void master_locator::watch() {
             ++next_sentinel;
         }
         bool changed = false;
-        if (sub) {
-            pollfd p[2]{{sub->fd, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-            const int n = ::poll(p, wake_fd_ >= 0 ? 2 : 1, static_cast<int>(tick.count()));
-            if (stopping_) break;
-            if (n > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
-                if (redisBufferRead(sub.get()) != REDIS_OK) {
-                    sub.reset();
-                    changed = true;  // the subscription is lost: a message may be too
-                } else {
-                    void* r = nullptr;
-                    while (redisGetReplyFromReader(sub.get(), &r) == REDIS_OK && r != nullptr) {
-                        reply_ptr msg(static_cast<redisReply*>(r));
-                        // ["message", "+switch-master", "NAME OLDHOST OLDPORT NEWHOST NEWPORT"]
-                        if (msg->type == REDIS_REPLY_ARRAY && msg->elements == 3 &&
-                            reply_text(*msg->element[2]).starts_with(name_ + " "))
-                            changed = true;
-                        r = nullptr;
-                    }
+        const bool readable = watcher_.wait(sub ? sub->fd : -1, tick);
+        if (watcher_.stopping()) break;
+        if (sub && readable) {
+            if (redisBufferRead(sub.get()) != REDIS_OK) {
+                sub.reset();
+                changed = true;  // the subscription is lost: a message may be too
+            } else {
+                void* r = nullptr;
+                while (redisGetReplyFromReader(sub.get(), &r) == REDIS_OK && r != nullptr) {
+                    reply_ptr msg(static_cast<redisReply*>(r));
+                    // ["message", "+switch-master", "NAME OLDHOST OLDPORT NEWHOST NEWPORT"]
+                    if (msg->type == REDIS_REPLY_ARRAY && msg->elements == 3 &&
+                        reply_text(*msg->element[2]).starts_with(name_ + " "))
+                        changed = true;
+                    r = nullptr;
                 }
             }
-        } else {
-            pollfd p{wake_fd_, POLLIN, 0};
-            ::poll(&p, wake_fd_ >= 0 ? 1 : 0, static_cast<int>(tick.count()));
-            if (stopping_) break;
         }
         const auto now = std::chrono::steady_clock::now();
         const bool known = master().has_value();

@@ -10,8 +10,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "store/redis/redis_watch_thread.hpp"
 
 namespace sesh::detail::redis {
 
@@ -63,9 +64,7 @@ private:
     std::optional<endpoint> master_;
     std::atomic<std::uint64_t> generation_{0};
     std::atomic<bool> suspected_{false};
-    std::atomic<bool> stopping_{false};
-    int wake_fd_ = -1;  // an eventfd the destructor writes, so the watcher stops at once
-    std::thread thread_;
+    watch_thread watcher_;
 };
 
 /// True for the error replies that mean "this server is no (working) master": READONLY (a

@@ -139,6 +139,7 @@ private:
             if (*n == 0) return fail(create ? errc::already_exists : errc::not_found);
             return {};
         };
+        op.durable = true;
         return op;
     }
 
@@ -154,6 +155,7 @@ private:
             if (*n < 0) return fail(errc::not_found);
             return *n == 1;
         };
+        op.durable = true;
         return op;
     }
 
@@ -166,6 +168,7 @@ private:
             if (!n) return fail(n.error());
             return {};
         };
+        op.durable = true;
         return op;
     }
 
@@ -210,29 +213,40 @@ private:
             if (!n) return fail(n.error());
             return static_cast<std::size_t>(std::max(*n, 0LL));
         };
+        op.durable = true;
         return op;
     }
 
-    static operation<void> deny_op(std::string_view jti, clock::time_point until) {
-        operation<void> op;
-        op.cmd.arg("SET").arg(redis::deny_prefix, jti).arg(redis::encode_time(until));
-        op.cmd.arg("PXAT").arg(redis::expire_at_ms(until));
-        op.read = [](const redisReply& r) { return read_ok(r, "deny"); };
-        return op;
+    // A revocation is written and announced on the database's channel in one script, so every
+    // node's mirror hears of it; this node's own mirror learns it before the write.
+    operation<void> deny_op(std::string_view jti, clock::time_point until) const {
+        return announce_op(redis::deny_prefix, jti, until, until, redis::deny_message(jti, until), "deny");
     }
 
-    static operation<void> not_before_op(std::string_view user_id, clock::time_point t) {
-        operation<void> op;
-        op.cmd.arg("SET").arg(redis::not_before_prefix, user_id).arg(redis::encode_time(t));
+    operation<void> not_before_op(std::string_view user_id, clock::time_point t) const {
         const auto keep_until = t < clock::time_point::max() - not_before_retention ? t + not_before_retention
                                                                                      : clock::time_point::max();
-        op.cmd.arg("PXAT").arg(redis::expire_at_ms(keep_until));
-        op.read = [](const redisReply& r) { return read_ok(r, "set_not_before"); };
+        return announce_op(redis::not_before_prefix, user_id, t, keep_until, redis::not_before_message(user_id, t),
+                           "set_not_before");
+    }
+
+    operation<void> announce_op(std::string_view prefix, std::string_view id, clock::time_point value,
+                                clock::time_point keep_until, std::string message, std::string_view what) const {
+        db_->note_revocation(message);
+        operation<void> op;
+        op.lua = script::set_and_announce;
+        op.cmd.arg(1).arg(prefix, id).arg(redis::encode_time(value)).arg(redis::expire_at_ms(keep_until));
+        op.cmd.arg(db_->revocation_channel()).arg(message);
+        op.read = [what = std::string(what)](const redisReply& r) { return read_ok(r, what); };
+        op.durable = true;
         return op;
     }
 
     operation<bool> revoked_op(std::string_view jti, std::string_view user_id, clock::time_point issued_at) const {
         if (jti.empty() && user_id.empty()) return operation<bool>::settled(false);
+        // Answered from memory once this process's mirror is current; from Redis until then.
+        if (const auto known = db_->revocations().revoked(jti, user_id, issued_at, clock_.now()))
+            return operation<bool>::settled(*known);
         operation<bool> op;
         op.cmd.arg("MGET");  // both checks in one command: one round trip on the hot path
         if (!jti.empty()) op.cmd.arg(redis::deny_prefix, jti);

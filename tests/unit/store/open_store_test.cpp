@@ -182,9 +182,24 @@ TEST(open_store, redis_sentinel_urls_name_sentinels_a_group_and_the_masters_cred
     EXPECT_EQ(a->user, "app");
     EXPECT_EQ(a->password, "p@ss");
     for (const char* bad : {"127.0.0.1:26379", "127.0.0.1:26379/", "/name", "127.0.0.1:26379,/name",
-                            "127.0.0.1:x/name", "127.0.0.1/name?db=x", "127.0.0.1/name?wait=1", "secret@127.0.0.1/name"}) {
+                            "127.0.0.1:x/name", "127.0.0.1/name?db=x", "127.0.0.1/name?wait=0", "127.0.0.1/name?wait=17",
+                            "127.0.0.1/name?db=1&db=2", "127.0.0.1/name?wait=1&", "127.0.0.1/name?timeout=1",
+                            "secret@127.0.0.1/name"}) {
         EXPECT_FALSE(sesh::detail::parse_redis_sentinel_url(bad)) << "accepted: " << bad;
     }
+    auto waiting = sesh::detail::parse_redis_sentinel_url("127.0.0.1/name?wait=2&db=3");
+    ASSERT_TRUE(waiting);
+    EXPECT_EQ(waiting->wait_replicas, 2);
+    EXPECT_EQ(waiting->db, 3);
+    EXPECT_EQ(a->wait_replicas, 0);
+    // redis:// takes wait=N too; its database is in the path.
+    auto plain = sesh::detail::parse_redis_url("127.0.0.1:6380/4?wait=1");
+    ASSERT_TRUE(plain);
+    EXPECT_EQ(plain->wait_replicas, 1);
+    EXPECT_EQ(plain->db, 4);
+    EXPECT_EQ(plain->port, 6380);
+    for (const char* bad : {"127.0.0.1?db=1", "127.0.0.1/1?wait=", "127.0.0.1/1?wait=-1", "127.0.0.1?wait=1&wait=1"})
+        EXPECT_FALSE(sesh::detail::parse_redis_url(bad)) << "accepted: " << bad;
     // Nothing listening is an outage, not an error at open (the scheme in any case).
     sesh::store_options o;
     o.timeout = 100ms;
