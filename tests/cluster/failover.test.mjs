@@ -1,4 +1,5 @@
-// SIGKILL of the Redis primary under load, three seshd nodes behind nginx (issue 12): Sentinel
+// SIGKILL of the Redis primary under load, three seshd nodes behind nginx on
+// redis-sentinel://…?wait=1 (issue 12): Sentinel
 // promotes the replica, every node follows within 10 s, meanwhile store-bound requests get 503
 // JSON (never 500, never an answer slower than the store timeout and a margin), and no session
 // that was acknowledged is lost. Prints the unavailability window.
@@ -45,7 +46,8 @@ test('kill -9 of the Redis primary under load: the replica takes over, every nod
   await until(async () => (await redis.masterPort()) !== oldMaster.port, { what: 'Sentinel promoting the replica', timeoutMs: 15000, everyMs: 20 });
   const switchedAt = load.now();
   // The operator's part: the old primary comes back as a replica of the new one (empty, it must
-  // not come back as a master), so writes are replicated again.
+  // not come back as a master), so writes are replicated again: with wait=1 and no replica, the
+  // new primary's writes fail (503) until it does.
   await redis.rejoinAsReplica(oldMaster);
   const rejoinedAt = load.now();
   const followed = await following;

@@ -14,10 +14,9 @@ import { startRedisGroup } from './redis_group.mjs';
 
 const docs = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'DEPLOYMENT.md');
 
-/// Whether the store accepts `?wait=N` (WAIT after each write) in redis-sentinel:// URLs. Turn on
-/// once main's store parses it: the cluster then acknowledges a session only once the replica
-/// holds it, and the failover test asserts that none is lost.
-export const waitAccepted = false;
+/// Whether the nodes' URL carries `?wait=1` (WAIT after each write): a session is acknowledged
+/// only once the replica holds it, and the failover test asserts that none is lost.
+export const waitAccepted = true;
 
 /// The documented addresses of the nodes in docs/DEPLOYMENT.md's nginx block, replaced by the
 /// cluster's own.
