@@ -23,7 +23,7 @@ FUZZ_TARGETS = fuzz_cookie_header fuzz_nextauth_jwt fuzz_authjs_jwt fuzz_iron fu
 TSAN_TARGETS = unit_store unit_session unit_jwt unit_iron \
                integration_sqlite integration_redis integration_postgres integration_auth integration_http
 
-.PHONY: all deps build test asan tsan fuzz fuzz-smoke run deb bench bench-micro bench-store clean
+.PHONY: all deps build test asan tsan fuzz fuzz-smoke run cluster deb bench bench-micro bench-store clean
 
 all: build
 
@@ -78,6 +78,12 @@ deb: build
 # seshd on http://127.0.0.1:3000 with SQLite in ./data (SESH_* variables override, see README).
 run: build
 	$(BUILD)/apps/seshd/seshd
+
+# A Redis primary and replica, three sentinels, three seshd nodes and nginx on loopback, until
+# Ctrl-C; prints the URL. `make cluster STRATEGY=jwt` (or iron) picks the session strategy.
+STRATEGY ?= server
+cluster: build
+	node scripts/cluster.mjs $(BUILD) --strategy $(STRATEGY)
 
 # seshd against Next.js + next-auth, Express + iron-session, nginx and a bare Beast server (wrk).
 bench: build

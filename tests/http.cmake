@@ -2,6 +2,7 @@
 sesh_unit_test(unit_http
   unit/http/body_test.cpp
   unit/http/router_test.cpp
+  unit/http/forwarded_for_test.cpp
 )
 target_link_libraries(unit_http PRIVATE sesh_http)
 

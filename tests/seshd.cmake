@@ -33,4 +33,9 @@ if(NOT SESH_SANITIZE)
   # connections): timing-sensitive, so alone on the machine.
   add_test(NAME faults COMMAND ${NODE} --test --test-concurrency=1 ${CMAKE_CURRENT_SOURCE_DIR}/faults/)
   set_tests_properties(faults PROPERTIES LABELS faults TIMEOUT 900 RUN_SERIAL TRUE ENVIRONMENT "${seshd_test_env}")
+  # Three seshd nodes behind nginx on a Redis primary, replica and three sentinels
+  # (tests/support/cluster.mjs): a node and the primary killed under load, logout across nodes.
+  # Timing-sensitive like the faults, so alone on the machine.
+  add_test(NAME cluster COMMAND ${NODE} --test --test-concurrency=1 ${CMAKE_CURRENT_SOURCE_DIR}/cluster/)
+  set_tests_properties(cluster PROPERTIES LABELS "faults;cluster" TIMEOUT 300 RUN_SERIAL TRUE ENVIRONMENT "${seshd_test_env}")
 endif()

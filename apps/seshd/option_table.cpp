@@ -50,7 +50,8 @@ constexpr std::array options{
     option_doc{"SESH_METRICS_ALLOW", "--metrics-allow", "LIST", "127.0.0.0/8, ::1",
                "addresses and CIDR networks that may read /metrics, or none"},
     option_doc{"SESH_TRUSTED_PROXIES", "--trusted-proxies", "LIST", "none",
-               "gateways whose X-Forwarded-*/X-Original-* headers /api/auth/verify believes (addresses, CIDR networks)"},
+               "load balancers and gateways (addresses, CIDR networks): from them the client is the address their "
+               "X-Forwarded-For names, and /api/auth/verify believes their X-Forwarded-*/X-Original-* headers"},
     option_doc{"SESH_GATEWAY_RULES", "--gateway-rules", "RULES", "none (anyone signed in)",
                "forward auth's access rules: [HOST]/PREFIX=user:NAME,email:ADDRESS,domain:DOMAIN,*;… (docs/GATEWAY.md)"},
     option_doc{"SESH_COOKIE_DOMAIN", "--cookie-domain", "DOMAIN", "host-only",

@@ -5,12 +5,15 @@
 // workload 6 (growth: how the cost of a session lookup grows with the number of sessions stored).
 // SESH_BENCH_GROWTH (default 1000,10000,100000,1000000) and SESH_BENCH_GROWTH_STORES (default
 // memory,sqlite,redis) choose workload 6's sizes and stores; --smoke runs 1000 on memory only.
+// Last, cluster_rows.mjs: Redis commands per request for each strategy (INFO commandstats) and
+// three seshd nodes behind nginx beside one of them, on a Redis Sentinel cluster.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { clusterRows } from './cluster_rows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const peers = join(here, '..', 'peers');
@@ -416,6 +419,12 @@ for (const store of growthStores) {
   if (rd) await stop(rd.child);
 }
 
+// ---- Redis commands per request, and three nodes behind nginx (cluster_rows.mjs) ---------------
+// Alone on the machine too: every server above is stopped by now. A cluster that cannot start
+// costs these rows, not the report of everything measured before it.
+const clusterLines = await clusterRows({ build, seconds, rounds, progress })
+  .catch((e) => [`Redis commands per request and the cluster rows: not measured (${e.message.split('\n')[0]})`]);
+
 // ---- report ------------------------------------------------------------------------------------
 const summary = (w, s) => {
   const runs = results.get(`${w}|${s}`);
@@ -517,6 +526,7 @@ if (growth.length) {
     lines.push(`| ${g.store}${flags ? ` (${flags})` : ''} | ${fmtN(g.n)} | ${fmt(g.run.rps)} | ${(g.run.rps / first.run.rps).toFixed(2)}x | ${g.run.p50.toFixed(2)} / ${g.run.p99.toFixed(2)} | ${g.rss.toFixed(0)}${storeRss} | ${fmt(g.fillRate)} |`);
   }
 }
+if (clusterLines.length) lines.push('', ...clusterLines);
 console.log(lines.join('\n'));
 if (!smoke) writeFileSync(join(here, 'latest.md'), lines.join('\n') + '\n');
 

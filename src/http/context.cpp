@@ -4,9 +4,9 @@
 namespace sesh::http {
 
 context::context(const request& req, const session_manager& sessions, http::metrics& m, std::string client_address,
-                 boost::asio::any_io_executor blocking)
+                 boost::asio::any_io_executor blocking, std::string peer_address)
     : req_(req), sessions_(sessions), metrics_(m), client_address_(std::move(client_address)),
-      blocking_(std::move(blocking)) {
+      peer_address_(std::move(peer_address)), blocking_(std::move(blocking)) {
     const std::string_view target(req_.target().data(), req_.target().size());
     const auto q = target.find('?');
     path_ = target.substr(0, q);

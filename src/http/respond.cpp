@@ -8,6 +8,7 @@
 
 #include <sesh/error.hpp>
 
+#include "http/forwarded_for.hpp"
 #include "http/server_state.hpp"
 
 namespace sesh::http::detail {
@@ -78,7 +79,17 @@ std::optional<parse_failure> classify_parse_error(const boost::system::error_cod
 }
 
 asio::awaitable<answer> respond(server_state& st, request& req, std::string address) {
-    context ctx(req, st.sessions, st.stats, std::move(address), st.blocking.get_executor());
+    // Behind a trusted proxy the client is the one its X-Forwarded-For names; the proxy stays the
+    // peer (forward auth believes its other headers by the peer).
+    std::string peer;
+    if (st.options.trusted_proxy && st.options.trusted_proxy(address)) {
+        std::string client = client_behind_proxies(req, address, st.options.trusted_proxy);
+        if (client != address) {
+            peer = std::move(address);
+            address = std::move(client);
+        }
+    }
+    context ctx(req, st.sessions, st.stats, std::move(address), st.blocking.get_executor(), std::move(peer));
     answer out;
     bool threw = false;
     try {

@@ -23,6 +23,8 @@ public:
     /// True when `address` (as text, e.g. the peer's `127.0.0.1`; an IPv4-mapped IPv6 address
     /// counts as its IPv4 address) lies in one of the networks. False for anything unparsable.
     [[nodiscard]] bool contains(std::string_view address) const;
+    /// True for the empty list (`none`).
+    [[nodiscard]] bool empty() const noexcept { return networks_.empty(); }
 
 private:
     struct network {

@@ -85,6 +85,10 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     if (const auto at = c.server.content_security_policy.find("form-action 'self'"); at != std::string::npos)
         c.server.content_security_policy.replace(at, std::string_view("form-action 'self'").size(),
                                                  "form-action " + redirects->form_action_sources());
+    // Behind them, the client's address (throttle, per-address limits, devices, logs) is the one
+    // their X-Forwarded-For names, not theirs.
+    if (!trusted_proxies->empty())
+        c.server.trusted_proxy = [list = *trusted_proxies](std::string_view address) { return list.contains(address); };
     // Browsers' POSTs from any other origin are refused before routing (issue 17, finding 6).
     c.server.trusted_origin = *origin;
     // RFC 6797: two years, subdomains included, only when browsers reach seshd over https (it may

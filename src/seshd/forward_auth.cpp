@@ -93,7 +93,8 @@ std::string lower_host(std::string_view h) {
 // any host and path.
 original_request read_original_request(const http::context& ctx, const app& a) {
     original_request o;
-    if (!a.trusted_proxies.contains(ctx.client_address())) return o;
+    // The peer itself, not the client its X-Forwarded-For names: only a gateway sets these.
+    if (!a.trusted_proxies.contains(ctx.peer_address())) return o;
     agreed_value method, proto, host, uri;
     for_each_line(ctx, "X-Forwarded-Method", [&](std::string_view v) { method.offer(first_listed(v)); });
     for_each_line(ctx, "X-Original-Method", [&](std::string_view v) { method.offer(first_listed(v)); });

@@ -27,8 +27,10 @@ namespace sesh::http {
 class context {
 public:
     /// `req`, `sessions` and `m` must outlive the context. `blocking` runs offload()ed work.
+    /// `peer_address` is the socket's peer when it differs from `client_address` (a trusted
+    /// proxy's); empty means the same.
     context(const request& req, const session_manager& sessions, http::metrics& m, std::string client_address,
-            boost::asio::any_io_executor blocking);
+            boost::asio::any_io_executor blocking, std::string peer_address = {});
 
     [[nodiscard]] const request& req() const noexcept { return req_; }
     [[nodiscard]] verb method() const noexcept { return req_.method(); }
@@ -36,8 +38,13 @@ public:
     [[nodiscard]] std::string_view path() const noexcept { return path_; }
     /// The target after '?', empty if none.
     [[nodiscard]] std::string_view query() const noexcept { return query_; }
-    /// The peer's IP address as text.
+    /// The client's IP address as text: the peer's, or behind a trusted proxy the one its
+    /// X-Forwarded-For names (server_options::trusted_proxy).
     [[nodiscard]] std::string_view client_address() const noexcept { return client_address_; }
+    /// The socket peer's IP address as text (the proxy's, when there is one).
+    [[nodiscard]] std::string_view peer_address() const noexcept {
+        return peer_address_.empty() ? client_address_ : peer_address_;
+    }
     /// A request header's value, empty when absent.
     [[nodiscard]] std::string_view header(field f) const noexcept;
 
@@ -82,6 +89,7 @@ private:
     const session_manager& sessions_;
     http::metrics& metrics_;
     std::string client_address_;
+    std::string peer_address_;
     boost::asio::any_io_executor blocking_;
     std::string_view path_;
     std::string_view query_;

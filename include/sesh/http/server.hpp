@@ -5,8 +5,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <sesh/http/metrics.hpp>
 #include <sesh/http/router.hpp>
@@ -60,6 +62,12 @@ struct server_options {
     std::chrono::milliseconds shutdown_grace{10'000};
     /// Stop gracefully on SIGTERM and SIGINT. Default on.
     bool handle_signals = true;
+    /// True for the peers (load balancers, gateways) whose `X-Forwarded-For` names the client:
+    /// from such a peer, a request's context::client_address() is the right-most address of that
+    /// header that is not itself a trusted peer (the one a trusted hop saw), so a client cannot
+    /// choose its own by sending the header. Empty (the default): the header is ignored and the
+    /// client is the peer. Called on I/O threads: it must be thread-safe.
+    std::function<bool(std::string_view address)> trusted_proxy;
 };
 
 /// Serves `routes` with sessions from `sessions`. After a handler returns, the server saves the
