@@ -18,7 +18,7 @@ constexpr std::array options{
                "memory:; accounts live in the same database"},
     option_doc{"SESH_STRATEGY", "--strategy", "NAME", "server",
                "server (opaque token, record in the store), jwt (next-auth's cookie), iron (iron-session's seal) or "
-               "database (next-auth's database strategy, Auth.js's sessions table; needs postgres://)"},
+               "database (next-auth's database strategy, Auth.js's sessions table; sqlite: or postgres://)"},
     option_doc{"SESH_SECRET", nullptr, "TEXT", "generated in $SESH_DATA_DIR/secret in development",
                "CSRF key, jwt secret, iron password, 32+ characters (`sesh secret`); never a flag"},
     option_doc{"SESH_SECRET_FILE", "--secret-file", "PATH", "none", "a file holding SESH_SECRET"},

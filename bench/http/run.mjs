@@ -4,7 +4,9 @@
 // met or missed. Then workload 5 (latency at a fixed rate of half each server's peak) and
 // workload 6 (growth: how the cost of a session lookup grows with the number of sessions stored).
 // SESH_BENCH_GROWTH (default 1000,10000,100000,1000000) and SESH_BENCH_GROWTH_STORES (default
-// memory,sqlite,redis) choose workload 6's sizes and stores; --smoke runs 1000 on memory only.
+// memory,sqlite,redis,postgres) choose workload 6's sizes and stores; --smoke runs 1000 on memory
+// and postgres. PostgreSQL is Debian's 15, started here (tests/support/postgres.mjs), with
+// fsync and synchronous_commit off as Redis runs without persistence here.
 // Last, cluster_rows.mjs: Redis commands per request for each strategy (INFO commandstats) and
 // three seshd nodes behind nginx beside one of them, on a Redis Sentinel cluster.
 import { spawn, execFileSync } from 'node:child_process';
@@ -14,6 +16,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clusterRows } from './cluster_rows.mjs';
+import { spawnPostgres } from '../../tests/support/postgres.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const peers = join(here, '..', 'peers');
@@ -25,11 +28,11 @@ const smoke = process.argv.includes('--smoke');
 const seconds = smoke ? 1 : Number(process.env.SESH_BENCH_SECONDS ?? 8);
 const rounds = smoke ? 1 : Number(process.env.SESH_BENCH_ROUNDS ?? 3);
 const growthSizes = (smoke ? '1000' : process.env.SESH_BENCH_GROWTH ?? '1000,10000,100000,1000000').split(',').map(Number);
-const growthStores = (smoke ? 'memory' : process.env.SESH_BENCH_GROWTH_STORES ?? 'memory,sqlite,redis').split(',');
+const growthStores = (smoke ? 'memory,postgres' : process.env.SESH_BENCH_GROWTH_STORES ?? 'memory,sqlite,redis,postgres').split(',');
 if (growthSizes.some((n, i) => !Number.isInteger(n) || n < 1 || (i && n <= growthSizes[i - 1])))
   throw new Error('SESH_BENCH_GROWTH: increasing positive integers, comma-separated');
-if (growthStores.some((s) => !['memory', 'sqlite', 'redis'].includes(s)))
-  throw new Error('SESH_BENCH_GROWTH_STORES: a comma-separated subset of memory,sqlite,redis');
+if (growthStores.some((s) => !['memory', 'sqlite', 'redis', 'postgres'].includes(s)))
+  throw new Error('SESH_BENCH_GROWTH_STORES: a comma-separated subset of memory,sqlite,redis,postgres');
 const secret = 'a-bench-secret-of-at-least-32-characters!';
 const work = mkdtempSync(join(tmpdir(), 'sesh-bench-'));
 const children = [];
@@ -285,7 +288,7 @@ async function startSeshd(env) {
                    SESH_NEW_SESSIONS_PER_MINUTE: '0', SESH_MAX_SESSIONS: '4000000' };
   const child = start(join(build, 'apps/seshd/seshd'), [], { ...common, ...env });
   await waitFor(`${base}/healthz`, child);
-  return { base, child };
+  return { base, child, dataDir };
 }
 async function seshd(name, env) {
   const { base, child } = await startSeshd(env);
@@ -330,7 +333,16 @@ const r = await redis();
 await seshd('seshd server/redis', { SESH_STORE: r.url });
 await seshd('seshd jwt', { SESH_STRATEGY: 'jwt', SESH_STORE: 'memory:' });
 await seshd('seshd iron', { SESH_STRATEGY: 'iron', SESH_STORE: 'memory:' });
+// PostgreSQL: the server strategy (sesh_sessions) and next-auth's database strategy (Auth.js's
+// sessions joined with users), each on a database of its own on one server.
+const pg = await spawnPostgres();
+pg.createDatabase('bench_server');
+pg.createDatabase('bench_database');
+await seshd('seshd server/postgres', { SESH_STORE: pg.url('bench_server') });
+await seshd('seshd database/postgres', { SESH_STRATEGY: 'database', SESH_STORE: pg.url('bench_database') });
 if (!smoke) {
+  await seshd('seshd server/postgres, 1 thread', { SESH_STORE: pg.url('bench_server'), SESH_THREADS: '1' });
+  await seshd('seshd database/postgres, 1 thread', { SESH_STRATEGY: 'database', SESH_STORE: pg.url('bench_database'), SESH_THREADS: '1' });
   await seshd('seshd server/memory, 1 thread', { SESH_STORE: 'memory:', SESH_THREADS: '1' });
   await seshd('seshd server/sqlite, 1 thread', { SESH_THREADS: '1' });
   await seshd('seshd server/redis, 1 thread', { SESH_STORE: r.url, SESH_THREADS: '1' });
@@ -391,10 +403,26 @@ for (const s of servers) {
 // loads the session from the store all the same (and returns its data).
 for (const c of [...children]) await stop(c);
 const growth = [];
+// What the store holds for the sessions, in bytes: PostgreSQL's sesh_sessions with its indexes and
+// TOAST (pg_total_relation_size), SQLite's sesh_sessions and its two indexes (the dbstat table,
+// pages as stored, WAL included), Redis's used_memory over what it used empty; null for memory.
+const redisUsedMemory = (url) => Number(/used_memory:(\d+)/.exec(execFileSync('redis-cli', ['-u', url, 'INFO', 'memory'],
+  { encoding: 'utf8' }))?.[1]);
+function storeBytes(store, { dataDir, rd, redisEmpty }) {
+  if (store === 'postgres') return Number(pg.query("SELECT pg_total_relation_size('sesh_sessions')", 'bench_growth'));
+  if (store === 'sqlite')
+    return Number(execFileSync('sqlite3', [join(dataDir, 'sesh.db'), "SELECT sum(pgsize) FROM dbstat WHERE name IN "
+      + "('sesh_sessions', 'sessions_by_expiry', 'sessions_by_user')"], { encoding: 'utf8' }).trim());
+  if (store === 'redis') return redisUsedMemory(rd.url) - redisEmpty;
+  return null;
+}
 for (const store of growthStores) {
   const rd = store === 'redis' ? await redis() : null;
-  const env = { memory: { SESH_STORE: 'memory:' }, sqlite: {}, redis: { SESH_STORE: rd?.url } }[store];
+  if (store === 'postgres') pg.createDatabase('bench_growth');
+  const env = { memory: { SESH_STORE: 'memory:' }, sqlite: {}, redis: { SESH_STORE: rd?.url },
+                postgres: { SESH_STORE: pg.url('bench_growth') } }[store];
   const srv = await startSeshd(env);
+  const redisEmpty = rd ? redisUsedMemory(rd.url) : 0;
   const file = join(work, `cookies-${store}.txt`);
   for (const n of growthSizes) {
     progress(`growth ${store}: filling to ${n} sessions`);
@@ -413,7 +441,9 @@ for (const store of growthStores) {
       const body = await (await fetch(`${srv.base}/api/user`, { headers: { cookie } })).json();
       if (!body.user) ++lost;
     }
-    growth.push({ store, n, have, run, fillRate, lost, rss: rssMiB(srv.child.pid), storeRss: rd ? rssMiB(rd.child.pid) : null });
+    const bytes = storeBytes(store, { dataDir: srv.dataDir, rd, redisEmpty });
+    growth.push({ store, n, have, run, fillRate, lost, rss: rssMiB(srv.child.pid), storeRss: rd ? rssMiB(rd.child.pid) : null,
+                  bytesPerSession: bytes === null ? null : bytes / have });
   }
   await stop(srv.child);
   if (rd) await stop(rd.child);
@@ -447,7 +477,8 @@ lines.push(`wrk -t1 -c32 -d${seconds}s, ${rounds} round(s) alternating servers, 
 lines.push('');
 // Workload 1's targets for a seshd row: "met", or "missed: " and each one missed; those that need
 // Next.js are "n/a" when it did not run (--smoke, or not built).
-const ceilingTarget = { 'seshd jwt': 90, 'seshd iron': 90, 'seshd server/memory': 90, 'seshd server/redis': 70 };
+const ceilingTarget = { 'seshd jwt': 90, 'seshd iron': 90, 'seshd server/memory': 90, 'seshd server/redis': 70,
+                        'seshd server/postgres': 50, 'seshd database/postgres': 50 };
 function targets(s, m) {
   if (s.kind !== 'seshd') return '—';
   const missed = [], na = [];
@@ -515,15 +546,15 @@ for (const { s, rate, run } of paced) {
 }
 if (growth.length) {
   lines.push('');
-  lines.push(`| growth: seshd server, GET /api/user with a random one of N anonymous sessions (/api/hello needs a signed-in one), wrk -c32 -d${seconds}s | sessions | req/s | vs ${fmtN(growthSizes[0])} | p50 / p99 ms | seshd RSS MiB | filled at sessions/s |`);
-  lines.push('|---|---|---|---|---|---|---|');
+  lines.push(`| growth: seshd server, GET /api/user with a random one of N anonymous sessions (/api/hello needs a signed-in one), wrk -c32 -d${seconds}s | sessions | req/s | vs ${fmtN(growthSizes[0])} | p50 / p99 ms | seshd RSS MiB | filled at sessions/s | store bytes per session |`);
+  lines.push('|---|---|---|---|---|---|---|---|');
   for (const g of growth) {
-    if (g.short) { lines.push(`| ${g.store} | ${fmtN(g.n)} | — | — | — | — | filling stopped at ${g.have}: store refused or too slow |`); continue; }
+    if (g.short) { lines.push(`| ${g.store} | ${fmtN(g.n)} | — | — | — | — | filling stopped at ${g.have}: store refused or too slow | — |`); continue; }
     const first = growth.find((x) => x.store === g.store && x.run);
     const bad = g.run.non2xx + g.run.errors;
     const flags = [bad ? `${g.run.non2xx} non-2xx, ${g.run.errors} socket errors!` : '', g.lost ? `${g.lost} of 100 sampled sessions lost!` : ''].filter(Boolean).join('; ');
     const storeRss = g.storeRss !== null ? ` (+ redis-server ${g.storeRss.toFixed(0)})` : '';
-    lines.push(`| ${g.store}${flags ? ` (${flags})` : ''} | ${fmtN(g.n)} | ${fmt(g.run.rps)} | ${(g.run.rps / first.run.rps).toFixed(2)}x | ${g.run.p50.toFixed(2)} / ${g.run.p99.toFixed(2)} | ${g.rss.toFixed(0)}${storeRss} | ${fmt(g.fillRate)} |`);
+    lines.push(`| ${g.store}${flags ? ` (${flags})` : ''} | ${fmtN(g.n)} | ${fmt(g.run.rps)} | ${(g.run.rps / first.run.rps).toFixed(2)}x | ${g.run.p50.toFixed(2)} / ${g.run.p99.toFixed(2)} | ${g.rss.toFixed(0)}${storeRss} | ${fmt(g.fillRate)} | ${g.bytesPerSession === null ? '— (process memory: see RSS)' : g.bytesPerSession.toFixed(0)} |`);
   }
 }
 if (clusterLines.length) lines.push('', ...clusterLines);
@@ -532,5 +563,6 @@ if (!smoke) writeFileSync(join(here, 'latest.md'), lines.join('\n') + '\n');
 
 for (const c of children) { try { process.kill(-c.pid, 'SIGTERM'); } catch { /* gone */ } }
 children.includes(r.child) && (() => { try { process.kill(-r.child.pid, 'SIGKILL'); } catch { /* gone */ } })();
+await pg.cleanup();
 await sleep(500);
 rmSync(work, { recursive: true, force: true });

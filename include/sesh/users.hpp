@@ -81,8 +81,9 @@ public:
 };
 
 /// Opens the user store that lives beside the session store of the same URL, on connections of
-/// its own: `memory:` (its own, process-local), `sqlite:PATH` (a `sesh_users` table in the same
-/// file; the file is created if missing), `redis://HOST:PORT[/DB]` (keys under `sesh:user:`).
+/// its own: `memory:` (its own, process-local), `sqlite:PATH` (Auth.js's `users` table with
+/// sesh_passwords beside it, in the same file; the file is created if missing),
+/// `redis://HOST:PORT[/DB]` (keys under `sesh:user:`).
 /// Same errors as open_store. Only store_options::timeout and pool_size are read. A program that
 /// needs both stores opens them together with open_database, over one set of connections.
 [[nodiscard]] result<std::unique_ptr<user_store>> open_user_store(std::string_view url,

@@ -1,7 +1,9 @@
-// `sqlite:PATH` user store: a `sesh_users` table in the same file as the sessions, on the same
-// connections: reads on the pool's readers, writes through its group-committing writer, awaited
-// calls on the database's workers. Accounts are read at sign-in and sign-up only, so statements
-// are prepared per call rather than kept.
+// `sqlite:PATH` user store: accounts in Auth.js's `users` table (id, name, email) with the login
+// name, password hash and times in sesh_passwords beside it (the session store's migration 3,
+// sqlite_schema.cpp), as on PostgreSQL, so the database strategy's `sessions."userId"` names
+// them. Same connections as the sessions: reads on the pool's readers, writes through its
+// group-committing writer, awaited calls on the database's workers. Accounts are read at sign-in
+// and sign-up only, so statements are prepared per call rather than kept.
 #include <sesh/error.hpp>
 
 #include "auth/user_backends.hpp"
@@ -11,29 +13,25 @@
 namespace sesh::detail {
 namespace {
 
-// The session store versions its own tables with PRAGMA user_version; this table stays out of
-// that numbering and is created if missing.
-constexpr const char* schema = R"sql(
-CREATE TABLE IF NOT EXISTS sesh_users (
-  id TEXT PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE,
-  email TEXT NOT NULL DEFAULT '',
-  password_hash TEXT NOT NULL,
-  created_ms INTEGER NOT NULL,
-  password_changed_ms INTEGER NOT NULL
-) WITHOUT ROWID;
-)sql";
-
-#define SESH_USER_COLUMNS "id, name, email, password_hash, created_ms, password_changed_ms"
-constexpr std::string_view find_by_name_sql = "SELECT " SESH_USER_COLUMNS " FROM sesh_users WHERE name = ?1";
-constexpr std::string_view find_by_id_sql = "SELECT " SESH_USER_COLUMNS " FROM sesh_users WHERE id = ?1";
-constexpr std::string_view list_sql = "SELECT " SESH_USER_COLUMNS " FROM sesh_users ORDER BY name";
-constexpr std::string_view create_sql =
-    "INSERT INTO sesh_users (" SESH_USER_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-#undef SESH_USER_COLUMNS
+// Columns: id, login name, email ('' for none), hash, created, password changed.
+#define SESH_USER_SELECT                                                                                          \
+    "SELECT p.user_id, p.username, COALESCE(u.email, ''), p.password_hash, p.created_ms, p.password_changed_ms " \
+    "FROM sesh_passwords p JOIN users u ON u.id = p.user_id "
+constexpr std::string_view find_by_name_sql = SESH_USER_SELECT "WHERE p.username = ?1";
+constexpr std::string_view find_by_id_sql = SESH_USER_SELECT "WHERE p.user_id = ?1";
+constexpr std::string_view list_sql = SESH_USER_SELECT "ORDER BY p.username";
+#undef SESH_USER_SELECT
+constexpr std::string_view name_taken_sql = "SELECT 1 FROM sesh_passwords WHERE username = ?1";
+// The `users` row as the adapter's createUser makes it (name, email), then the password.
+constexpr std::string_view create_user_sql = "INSERT INTO users (id, name, email) VALUES (?1, ?2, NULLIF(?3, ''))";
+constexpr std::string_view create_password_sql =
+    "INSERT INTO sesh_passwords (user_id, username, password_hash, created_ms, password_changed_ms) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
 constexpr std::string_view set_password_sql =
-    "UPDATE sesh_users SET password_hash = ?2, password_changed_ms = ?3 WHERE id = ?1";
-constexpr std::string_view erase_sql = "DELETE FROM sesh_users WHERE id = ?1";
+    "UPDATE sesh_passwords SET password_hash = ?2, password_changed_ms = ?3 WHERE user_id = ?1";
+// The `users` row goes only with a sesh account's password row.
+constexpr std::string_view erase_password_sql = "DELETE FROM sesh_passwords WHERE user_id = ?1";
+constexpr std::string_view erase_user_sql = "DELETE FROM users WHERE id = ?1";
 
 std::string text(sqlite3_stmt* s, int i) {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
@@ -61,19 +59,38 @@ public:
     result<void> create(const user& u) override {
         if (!user_is_well_formed(u)) return fail(errc::invalid_argument);
         return db_->pool().writer().write([&](sqlite_connection& c) -> result<void> {
-            auto stmt = sqlite_prepare(c.db(), create_sql);
+            // The writer runs one operation at a time: nothing takes the name between this check
+            // and the inserts, and a refused create writes nothing.
+            {
+                auto taken = sqlite_prepare(c.db(), name_taken_sql);
+                if (!taken) return fail(taken.error());
+                sqlite_use q(taken->get());
+                q.bind(1, u.name);
+                const int rc = q.step();
+                if (rc == SQLITE_ROW) return fail(errc::already_exists);
+                if (rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, "create user"));
+            }
+            {
+                auto stmt = sqlite_prepare(c.db(), create_user_sql);
+                if (!stmt) return fail(stmt.error());
+                sqlite_use q(stmt->get());
+                q.bind(1, u.id);
+                q.bind(2, u.name);
+                q.bind(3, u.email);
+                const int rc = q.step();
+                // A taken id; only this statement is undone, not the writer's batch.
+                if ((rc & 0xff) == SQLITE_CONSTRAINT) return fail(errc::already_exists);  // extended codes are on
+                if (rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, "create user"));
+            }
+            auto stmt = sqlite_prepare(c.db(), create_password_sql);
             if (!stmt) return fail(stmt.error());
             sqlite_use q(stmt->get());
             q.bind(1, u.id);
             q.bind(2, u.name);
-            q.bind(3, u.email);
-            q.bind(4, u.password_hash);
-            q.bind(5, to_unix_ms(u.created));
-            q.bind(6, to_unix_ms(u.password_changed));
-            const int rc = q.step();
-            // A taken name or id; only this statement is undone, not the writer's batch.
-            if ((rc & 0xff) == SQLITE_CONSTRAINT) return fail(errc::already_exists);  // extended codes are on
-            if (rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, "create user"));
+            q.bind(3, u.password_hash);
+            q.bind(4, to_unix_ms(u.created));
+            q.bind(5, to_unix_ms(u.password_changed));
+            if (const int rc = q.step(); rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, "create user"));
             return {};
         });
     }
@@ -94,7 +111,15 @@ public:
 
     result<void> erase(std::string_view id) override {
         return db_->pool().writer().write([&](sqlite_connection& c) -> result<void> {
-            auto stmt = sqlite_prepare(c.db(), erase_sql);
+            {
+                auto stmt = sqlite_prepare(c.db(), erase_password_sql);
+                if (!stmt) return fail(stmt.error());
+                sqlite_use q(stmt->get());
+                q.bind(1, id);
+                if (const int rc = q.step(); rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, "erase user"));
+                if (sqlite3_changes(c.db()) == 0) return {};  // no sesh account: the `users` row is not ours
+            }
+            auto stmt = sqlite_prepare(c.db(), erase_user_sql);
             if (!stmt) return fail(stmt.error());
             sqlite_use q(stmt->get());
             q.bind(1, id);
@@ -158,9 +183,7 @@ private:
 }  // namespace
 
 result<std::unique_ptr<user_store>> make_user_store(const std::shared_ptr<sqlite_database>& db, const store_options&) {
-    auto made = db->pool().writer().write(
-        [](sqlite_connection& c) -> result<void> { return sqlite_exec(c.db(), schema, "creating the user table"); });
-    if (!made) return fail(made.error());
+    // The tables are the session store's migrations' (run when the pool opened).
     return std::unique_ptr<user_store>(std::make_unique<sqlite_user_store>(db));
 }
 

@@ -12,7 +12,8 @@ namespace sesh::detail {
 
 /// `memory:`: a map under a mutex, its own; see memory_user_store.cpp.
 [[nodiscard]] result<std::unique_ptr<user_store>> make_user_store(const memory_backend& b, const store_options& options);
-/// `sqlite:PATH`: a `sesh_users` table in the file, on the database's pool, writer and workers;
+/// `sqlite:PATH`: Auth.js's `users` with sesh_passwords beside it, in the file, on the database's
+/// pool, writer and workers;
 /// see sqlite_user_store.cpp.
 [[nodiscard]] result<std::unique_ptr<user_store>> make_user_store(const std::shared_ptr<sqlite_database>& db,
                                                                   const store_options& options);

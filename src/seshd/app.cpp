@@ -112,7 +112,7 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
     o.domain = c.cookie_domain;
     if (c.strategy == strategy::database && !db->sessions->keeps_authjs_sessions())
         return tl::unexpected(std::string("SESH_STRATEGY=database keeps sessions in Auth.js's `sessions` table: it needs a "
-                                          "postgres:// store (SESH_STORE)"));
+                                          "postgres:// or sqlite: store (SESH_STORE)"));
     auto mgr = session_manager::create(std::move(o));
     if (!mgr) return tl::unexpected("invalid session settings: " + mgr.error().message());
 

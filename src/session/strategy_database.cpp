@@ -10,6 +10,7 @@
 
 #include "codec/jwe.hpp"
 #include "session/strategy.hpp"
+#include "store/authjs_sessions.hpp"
 
 namespace sesh {
 namespace detail {
@@ -17,9 +18,6 @@ namespace detail {
 namespace json = boost::json;
 
 namespace {
-
-// store.hpp's key forms for Auth.js's rows.
-constexpr std::string_view database_token_key_prefix = "authjs-token:";
 
 // next-auth's generateSessionToken: crypto.randomUUID().
 std::string make_database_session_token(random_source& random) {
@@ -100,7 +98,7 @@ session_ops::task<Io, result<void>> session_ops::database_strategy::load_with(co
     }
     const std::string token(*plain);
     // The store deletes an expired row as it reads it (next-auth's session route does).
-    auto rec = co_await Io::get(*m.store, std::string(database_token_key_prefix) + token);
+    auto rec = co_await Io::get(*m.store, std::string(authjs_token_prefix) + token);
     if (!rec) co_return fail(rec.error());
     // Unknown or expired: next-auth clears the cookie (sessionStore.clean()).
     if (!*rec || !adopt(s, **rec, token)) s.stale_cookie_ = true;
@@ -125,7 +123,7 @@ session_ops::task<Io, result<std::vector<std::string>>> session_ops::database_st
         if (!s.previous_id_.empty())
             if (auto e = co_await Io::erase(st, s.previous_id_); !e) co_return fail(e.error());
         std::string token = s.token_.empty() ? make_database_session_token(*m.random) : s.token_;
-        const std::string token_key = std::string(database_token_key_prefix) + token;
+        const std::string token_key = std::string(authjs_token_prefix) + token;
         session_record r;
         r.key = token_key;
         r.user_id = s.user_id_;

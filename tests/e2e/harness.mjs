@@ -2,7 +2,7 @@
 // Debian's Chromium through playwright-core. Each test starts its own and stops it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../support/free_port.mjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -11,16 +11,7 @@ export const seshdPath = process.env.SESH_SESHD;
 if (!seshdPath) throw new Error('SESH_SESHD must name the seshd binary');
 
 /// A free loopback port (bound then released: fine for a test on its own machine).
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /// Starts seshd and waits until /healthz answers. `env` adds SESH_* settings; the data dir is a
 /// fresh temporary one unless `dataDir` is given. Returns {url, port, dataDir, stop, restart}.

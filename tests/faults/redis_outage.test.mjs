@@ -4,84 +4,11 @@
 // service returns within seconds with the old sessions intact.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSeshd, spawnRedis, req, sessionCookie, signUp, sleep, percentile } from './support.mjs';
+import { spawnSeshd, spawnRedis, req, sessionCookie, signUp, sleep, percentile, storeLoad, checkOutageAnswers, probeStatic,
+  waitRecovered } from './support.mjs';
 
-const WORKERS = 8;
 const BOUND_MS = 3000;  // each answer during an outage (the store's own timeout is 500 ms)
 const RECOVERY_MS = 5000;
-
-// Load on the store: a signed-in lookup, a new anonymous session (a write), an existing session's
-// data. Runs until stop() and returns every answer with its start time and latency.
-function load(base, { ada, anon }) {
-  let stopping = false;
-  const answers = [];
-  const worker = async (w) => {
-    for (let i = 0; !stopping; ++i) {
-      const kind = (i + w) % 3;
-      const started = performance.now();
-      const r = kind === 0 ? await req(base, '/api/hello', { cookie: ada, timeoutMs: 8000 })
-        : kind === 1 ? await req(base, '/api/user', { method: 'POST', json: { user: { id: 1000 + i } }, timeoutMs: 8000 })
-          : await req(base, '/api/user', { cookie: anon, timeoutMs: 8000 });
-      answers.push({ kind: ['GET /api/hello', 'POST /api/user', 'GET /api/user'][kind], started, ...r });
-      if (r.status === 503) await sleep(5);  // a fast refusal: don't turn the loop into a spin
-    }
-  };
-  const all = Array.from({ length: WORKERS }, (_, w) => worker(w));
-  return { answers, stop: async () => { stopping = true; await Promise.all(all); return answers; } };
-}
-
-// What every answer of a load run must satisfy; returns the outage figures.
-function checkAnswers(answers, faultAt, label) {
-  const bad = answers.filter((a) => !(a.status === 200 || a.status === 503));
-  assert.deepEqual(bad.slice(0, 3).map((a) => ({ kind: a.kind, status: a.status, text: a.text, error: String(a.error ?? '') })), [],
-    `${label}: ${bad.length} answers were neither 200 nor 503 (0 = no answer within 8 s / connection error)`);
-  const unavailable = answers.filter((a) => a.status === 503);
-  assert.ok(unavailable.length > 0, `${label}: the outage was seen (some 503s)`);
-  for (const a of unavailable) {
-    assert.equal(a.headers.get('content-type')?.split(';')[0], 'application/json', `${label}: 503 is JSON`);
-    assert.equal(typeof a.data?.error, 'string', `${label}: 503 body has an error message: ${a.text}`);
-  }
-  const during = answers.filter((a) => a.started >= faultAt);
-  const slow = during.filter((a) => a.ms > BOUND_MS);
-  const max = Math.max(...during.map((a) => a.ms));
-  assert.deepEqual(slow.slice(0, 3).map((a) => ({ kind: a.kind, status: a.status, ms: Math.round(a.ms) })), [],
-    `${label}: ${slow.length} answers took over ${BOUND_MS} ms (max ${Math.round(max)} ms)`);
-  // Once the fault is established, nothing that needs the store succeeds.
-  const late = during.filter((a) => a.started >= faultAt + 1000);
-  assert.ok(late.length > 0 && late.every((a) => a.status === 503), `${label}: a second into the outage every answer is 503`);
-  return { n503: unavailable.length, max, p99: percentile(during.map((a) => a.ms), 99) };
-}
-
-// Requests that need no store (a static file) while the store hangs: they must not wait behind
-// the requests that do. Polls until stop(); returns every answer.
-function probeStatic(base) {
-  let stopping = false;
-  const answers = [];
-  const loop = (async () => {
-    while (!stopping) {
-      answers.push(await req(base, '/static/style.css', { timeoutMs: 8000 }));
-      await sleep(20);
-    }
-  })();
-  return { stop: async () => { stopping = true; await loop; return answers; } };
-}
-
-async function waitRecovered(base, name) {
-  const t0 = performance.now();
-  let attempts = 0;
-  for (;;) {
-    ++attempts;
-    const r = await req(base, '/api/signup', { method: 'POST', json: { username: `${name}${attempts}`, password: 'correct horse battery staple' }, timeoutMs: 5000 });
-    if (r.status === 201) {
-      const h = await req(base, '/api/hello', { cookie: sessionCookie(r.setCookies), timeoutMs: 5000 });
-      if (h.status === 200 && h.data?.message === `Hello, ${name}${attempts}`) return performance.now() - t0;
-    } else {
-      assert.ok([503].includes(r.status), `sign-up while recovering answered ${r.status} ${r.text ?? r.error}`);
-    }
-    if (performance.now() - t0 > 15000) return performance.now() - t0;
-    await sleep(50);
-  }
-}
 
 test('Redis store: SIGKILL and SIGSTOP of redis-server under load', { timeout: 110000 }, async (t) => {
   const redis = await spawnRedis({ persistent: true });
@@ -109,7 +36,7 @@ test('Redis store: SIGKILL and SIGSTOP of redis-server under load', { timeout: 1
   };
 
   // 1. SIGKILL: connections refused.
-  let run = load(seshd.url, { ada, anon });
+  let run = storeLoad(seshd.url, { ada, anon });
   await sleep(800);
   const killedAt = performance.now();
   await redis.kill('SIGKILL');
@@ -117,7 +44,7 @@ test('Redis store: SIGKILL and SIGSTOP of redis-server under load', { timeout: 1
   const hzKill = await healthz('redis killed', 503);
   let answers = await run.stop();
   assert.ok(seshd.alive(), `seshd still running after the Redis kill: ${seshd.log()}`);
-  const killed = checkAnswers(answers, killedAt, 'redis killed');
+  const killed = checkOutageAnswers(answers, killedAt, 'redis killed', BOUND_MS);
   assert.ok(answers.some((a) => a.started < killedAt && a.status === 200), 'load was served before the kill');
 
   await redis.start();
@@ -127,7 +54,7 @@ test('Redis store: SIGKILL and SIGSTOP of redis-server under load', { timeout: 1
   await healthz('after the Redis restart', 200);
 
   // 2. SIGSTOP: Redis accepts connections (the kernel does) but never answers.
-  run = load(seshd.url, { ada, anon });
+  run = storeLoad(seshd.url, { ada, anon });
   await sleep(800);
   const stoppedAt = performance.now();
   redis.signal('SIGSTOP');
@@ -143,7 +70,7 @@ test('Redis store: SIGKILL and SIGSTOP of redis-server under load', { timeout: 1
   assert.ok(statics.length > 20 && statics.every((a) => a.status === 200), `static files served while Redis hangs`);
   assert.ok(staticMax < 400, `a static file waited ${Math.round(staticMax)} ms while Redis hung`);
   assert.ok(seshd.alive(), `seshd still running with Redis stopped: ${seshd.log()}`);
-  const stopped = checkAnswers(answers, stoppedAt, 'redis stopped');
+  const stopped = checkOutageAnswers(answers, stoppedAt, 'redis stopped', BOUND_MS);
 
   redis.signal('SIGCONT');
   const recoveryStop = await waitRecovered(seshd.url, 'carol');

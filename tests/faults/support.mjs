@@ -1,6 +1,8 @@
 // Fault-test support: a seshd process that can be SIGKILLed and restarted on the same port and
-// data dir, a real redis-server that can be killed, stopped and continued, and a fetch with a
-// deadline that reports its latency. Real processes only.
+// data dir, a real redis-server that can be killed, stopped and continued, a fetch with a
+// deadline that reports its latency, and the load and checks an outage or a kill -9 is measured
+// with, whichever store is underneath. Real processes only.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -214,3 +216,173 @@ export const percentile = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
+
+// Load on the store: a signed-in lookup, a new anonymous session (a write; its answer keeps the
+// `id` saved), an existing session's data. Runs until stop() and returns every answer with its
+// start time and latency.
+export function storeLoad(base, { ada, anon }, workers = 8) {
+  let stopping = false;
+  const answers = [];
+  const worker = async (w) => {
+    for (let i = 0; !stopping; ++i) {
+      const kind = (i + w) % 3;
+      const started = performance.now();
+      const id = 1000 + i;  // what a POST saves in its new session
+      const r = kind === 0 ? await req(base, '/api/hello', { cookie: ada, timeoutMs: 8000 })
+        : kind === 1 ? await req(base, '/api/user', { method: 'POST', json: { user: { id } }, timeoutMs: 8000 })
+          : await req(base, '/api/user', { cookie: anon, timeoutMs: 8000 });
+      answers.push({ kind: ['GET /api/hello', 'POST /api/user', 'GET /api/user'][kind], started, ...(kind === 1 ? { id } : {}), ...r });
+      if (r.status === 503) await sleep(5);  // a fast refusal: don't turn the loop into a spin
+    }
+  };
+  const all = Array.from({ length: workers }, (_, w) => worker(w));
+  return { answers, stop: async () => { stopping = true; await Promise.all(all); return answers; } };
+}
+
+// What every answer of a load run must satisfy: 200 or a 503 with a JSON error, none slower than
+// `boundMs`, and nothing but 503 a second into the fault; returns the outage figures.
+export function checkOutageAnswers(answers, faultAt, label, boundMs) {
+  const bad = answers.filter((a) => !(a.status === 200 || a.status === 503));
+  assert.deepEqual(bad.slice(0, 3).map((a) => ({ kind: a.kind, status: a.status, text: a.text, error: String(a.error ?? '') })), [],
+    `${label}: ${bad.length} answers were neither 200 nor 503 (0 = no answer within 8 s / connection error)`);
+  const unavailable = answers.filter((a) => a.status === 503);
+  assert.ok(unavailable.length > 0, `${label}: the outage was seen (some 503s)`);
+  for (const a of unavailable) {
+    assert.equal(a.headers.get('content-type')?.split(';')[0], 'application/json', `${label}: 503 is JSON`);
+    assert.equal(typeof a.data?.error, 'string', `${label}: 503 body has an error message: ${a.text}`);
+  }
+  const during = answers.filter((a) => a.started >= faultAt);
+  const slow = during.filter((a) => a.ms > boundMs);
+  const max = Math.max(...during.map((a) => a.ms));
+  assert.deepEqual(slow.slice(0, 3).map((a) => ({ kind: a.kind, status: a.status, ms: Math.round(a.ms) })), [],
+    `${label}: ${slow.length} answers took over ${boundMs} ms (max ${Math.round(max)} ms)`);
+  // Once the fault is established, nothing that needs the store succeeds.
+  const late = during.filter((a) => a.started >= faultAt + 1000);
+  assert.ok(late.length > 0 && late.every((a) => a.status === 503), `${label}: a second into the outage every answer is 503`);
+  return { n503: unavailable.length, max, p99: percentile(during.map((a) => a.ms), 99) };
+}
+
+// Requests that need no store (a static file) while the store hangs: they must not wait behind
+// the requests that do. Polls until stop(); returns every answer.
+export function probeStatic(base) {
+  let stopping = false;
+  const answers = [];
+  const loop = (async () => {
+    while (!stopping) {
+      answers.push(await req(base, '/static/style.css', { timeoutMs: 8000 }));
+      await sleep(20);
+    }
+  })();
+  return { stop: async () => { stopping = true; await loop; return answers; } };
+}
+
+// Signs up `name`1, `name`2, … until one works and its session reads back (503s meanwhile, nothing
+// else); the milliseconds it took, or over 15 s when the service never came back.
+export async function waitRecovered(base, name) {
+  const t0 = performance.now();
+  let attempts = 0;
+  for (;;) {
+    ++attempts;
+    const r = await req(base, '/api/signup', { method: 'POST', json: { username: `${name}${attempts}`, password: 'correct horse battery staple' }, timeoutMs: 5000 });
+    if (r.status === 201) {
+      const h = await req(base, '/api/hello', { cookie: sessionCookie(r.setCookies), timeoutMs: 5000 });
+      if (h.status === 200 && h.data?.message === `Hello, ${name}${attempts}`) return performance.now() - t0;
+    } else {
+      assert.ok([503].includes(r.status), `sign-up while recovering answered ${r.status} ${r.text ?? r.error}`);
+    }
+    if (performance.now() - t0 > 15000) return performance.now() - t0;
+    await sleep(50);
+  }
+}
+
+// seshd SIGKILLed under load `rounds` times, restarted each time: every session whose Set-Cookie
+// reached a client survives with the data of its last acknowledged save (sign-ins of `ada`, whom
+// it signs up, and anonymous /api/user sessions; the server strategy). `afterRound(round)` runs
+// once each round's sessions are checked. Returns the figures.
+export async function killUnderLoad(seshd, { rounds = 3, workers = 16, afterRound } = {}) {
+  await signUp(seshd.url, 'ada');
+
+  const sessions = [];  // {cookie, kind: 'user'|'login', possible: Set of user ids (null = none), round}
+  const unexpected = [];  // answers that were neither 200 nor a dropped connection
+  let nextId = 1;
+  const figures = { kills: 0, requests: 0, inflightAtKill: [], checked: 0, lost: 0 };
+
+  for (let round = 1; round <= rounds; ++round) {
+    let stopping = false;
+    let inflight = 0;
+    const send = async (path, opts) => {
+      ++inflight;
+      try { return await req(seshd.url, path, { timeoutMs: 10000, ...opts }); } finally { --inflight; ++figures.requests; }
+    };
+    const worker = async (w) => {
+      let current = null;
+      for (let step = 0; !stopping; ++step) {
+        if (!current || step % 4 === 0) {
+          if ((step + w) % 3 === 0) {
+            const r = await send('/api/login', { method: 'POST', json: { username: 'ada', password } });
+            if (r.status === 0) return;
+            if (r.status !== 200) { unexpected.push({ path: '/api/login', status: r.status, text: r.text }); continue; }
+            const cookie = sessionCookie(r.setCookies);
+            if (!cookie) { unexpected.push({ path: '/api/login', status: 200, text: 'no session cookie' }); continue; }
+            current = { cookie, kind: 'login', possible: new Set([null]), round };
+          } else {
+            const id = nextId++;
+            const r = await send('/api/user', { method: 'POST', json: { user: { id } } });
+            if (r.status === 0) return;
+            if (r.status !== 200) { unexpected.push({ path: '/api/user (new)', status: r.status, text: r.text }); continue; }
+            const cookie = sessionCookie(r.setCookies);
+            if (!cookie) { unexpected.push({ path: '/api/user (new)', status: 200, text: 'no session cookie' }); continue; }
+            current = { cookie, kind: 'user', possible: new Set([id]), round };
+          }
+          sessions.push(current);
+        } else {
+          // Update the current session: until the answer arrives either value may be stored.
+          const id = nextId++;
+          current.possible.add(id);
+          const r = await send('/api/user', { method: 'POST', json: { user: { id } }, cookie: current.cookie });
+          if (r.status === 0) return;
+          if (r.status !== 200) { unexpected.push({ path: '/api/user (update)', status: r.status, text: r.text }); continue; }
+          current.possible = new Set([id]);
+          const renewed = sessionCookie(r.setCookies);
+          if (renewed) current.cookie = renewed;
+        }
+      }
+    };
+    const running = Array.from({ length: workers }, (_, w) => worker(w));
+    await sleep(1200 + Math.floor(Math.random() * 1800));
+    figures.inflightAtKill.push(inflight);
+    const exit = await seshd.kill('SIGKILL');
+    stopping = true;
+    assert.equal(exit.signal, 'SIGKILL', 'seshd was killed by SIGKILL (it had not exited on its own)');
+    ++figures.kills;
+    await Promise.all(running);
+    assert.ok(figures.inflightAtKill.at(-1) > 0, 'requests were in flight when seshd was killed');
+
+    await seshd.start();
+
+    // Every session ever acknowledged (this round and earlier ones) is still there, with its data.
+    const lost = [];
+    await pool(sessions, 16, async (s) => {
+      const r = await req(seshd.url, '/api/user', { cookie: s.cookie });
+      const user = r.data?.user;
+      const id = user === null || user === undefined ? null : user.id;
+      if (r.status !== 200 || user === undefined || !s.possible.has(id)) {
+        lost.push({ round: s.round, kind: s.kind, status: r.status, got: r.text ?? String(r.error), possible: [...s.possible] });
+        return;
+      }
+      if (s.kind === 'login') {
+        const h = await req(seshd.url, '/api/hello', { cookie: s.cookie });
+        if (h.status !== 200 || h.data?.message !== 'Hello, ada')
+          lost.push({ round: s.round, kind: s.kind, status: h.status, got: h.text ?? String(h.error), path: '/api/hello' });
+      }
+    });
+    figures.checked = sessions.length;
+    figures.lost += lost.length;
+    assert.deepEqual(lost.slice(0, 5), [], `round ${round}: ${lost.length} of ${sessions.length} acknowledged sessions lost or changed after kill -9`);
+
+    await afterRound?.(round);
+  }
+  assert.deepEqual(unexpected.slice(0, 5), [], `${unexpected.length} answers were neither 200 nor a dropped connection`);
+  return figures;
+
+}

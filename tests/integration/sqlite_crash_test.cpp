@@ -101,7 +101,7 @@ TEST(sqlite_crash, every_session_reported_saved_survives_kill_9) {
         {
             raw_db raw(path);
             EXPECT_EQ(raw.text("PRAGMA integrity_check"), "ok");
-            EXPECT_GE(raw.integer("SELECT count(*) FROM sessions"), static_cast<std::int64_t>(reported.size()));
+            EXPECT_GE(raw.integer("SELECT count(*) FROM sesh_sessions"), static_cast<std::int64_t>(reported.size()));
         }
         auto s = open_store("sqlite:" + path);
         ASSERT_TRUE(s) << s.error().message();

@@ -144,9 +144,9 @@ TEST(sqlite_store, times_are_stored_as_unix_milliseconds) {
     ASSERT_NE(s, nullptr);
     ASSERT_TRUE(s->create(make_record("k1", fake_time.now())));
     raw_db raw(dir.file("sesh.db"));
-    EXPECT_EQ(raw.integer("SELECT created_ms FROM sessions WHERE key = 'k1'"), 1'700'000'000'123);
-    EXPECT_EQ(raw.integer("SELECT idle_expires_ms FROM sessions WHERE key = 'k1'"), 1'700'000'000'123 + 30 * 60'000);
-    EXPECT_EQ(raw.integer("SELECT expires_ms FROM sessions WHERE key = 'k1'"), 1'700'000'000'123 + 30 * 60'000);
+    EXPECT_EQ(raw.integer("SELECT created_ms FROM sesh_sessions WHERE key = 'k1'"), 1'700'000'000'123);
+    EXPECT_EQ(raw.integer("SELECT idle_expires_ms FROM sesh_sessions WHERE key = 'k1'"), 1'700'000'000'123 + 30 * 60'000);
+    EXPECT_EQ(raw.integer("SELECT expires_ms FROM sesh_sessions WHERE key = 'k1'"), 1'700'000'000'123 + 30 * 60'000);
     auto got = s->get("k1");
     ASSERT_TRUE(got && *got);
     EXPECT_EQ((*got)->created, clock::time_point(std::chrono::milliseconds(1'700'000'000'123)));
@@ -295,14 +295,14 @@ TEST(sqlite_store, background_purge_removes_expired_rows) {
     ASSERT_TRUE(s->create(make_record("long", t0)));
     raw_db raw(dir.file("sesh.db"));
     std::this_thread::sleep_for(50ms);
-    EXPECT_EQ(raw.integer("SELECT count(*) FROM sessions"), 6);  // nothing has expired yet
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM sesh_sessions"), 6);  // nothing has expired yet
 
     fake_time.advance(2min);
     const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (raw.integer("SELECT count(*) FROM sessions") != 1 && std::chrono::steady_clock::now() < deadline)
+    while (raw.integer("SELECT count(*) FROM sesh_sessions") != 1 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(5ms);
-    EXPECT_EQ(raw.integer("SELECT count(*) FROM sessions"), 1);
-    EXPECT_EQ(raw.text("SELECT key FROM sessions"), "long");
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM sesh_sessions"), 1);
+    EXPECT_EQ(raw.text("SELECT key FROM sesh_sessions"), "long");
 }
 
 TEST(sqlite_store, no_background_purge_when_the_batch_is_zero) {
@@ -316,7 +316,7 @@ TEST(sqlite_store, no_background_purge_when_the_batch_is_zero) {
     fake_time.advance(48h);
     std::this_thread::sleep_for(50ms);
     raw_db raw(dir.file("sesh.db"));
-    EXPECT_EQ(raw.integer("SELECT count(*) FROM sessions"), 1);
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM sesh_sessions"), 1);
     EXPECT_TRUE(absent(s->get("k1")));  // but invisible
 }
 
@@ -332,7 +332,7 @@ TEST(sqlite_store, purge_expired_removes_at_most_max_rows_and_expired_denials) {
     EXPECT_EQ(s->purge_expired(2), result<std::size_t>(1));
     EXPECT_EQ(s->purge_expired(2), result<std::size_t>(0));
     raw_db raw(dir.file("sesh.db"));
-    EXPECT_EQ(raw.integer("SELECT count(*) FROM sessions"), 0);
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM sesh_sessions"), 0);
     EXPECT_EQ(raw.integer("SELECT count(*) FROM denied"), 0);
 }
 
@@ -358,15 +358,15 @@ TEST(sqlite_store, a_corrupt_row_reads_as_absent) {
     ASSERT_TRUE(s->create(make_record("good", fake_time.now(), "alice")));
     raw_db raw(dir.file("sesh.db"));
     const char* junk[] = {
-        "UPDATE sessions SET data = 'not json' WHERE key = 'bad'",
-        "UPDATE sessions SET data = '[1,2]' WHERE key = 'bad'",
-        "UPDATE sessions SET data = '{\"n\":' WHERE key = 'bad'",
-        "UPDATE sessions SET data = x'7b7d' WHERE key = 'bad'",
-        "UPDATE sessions SET created_ms = 'yesterday' WHERE key = 'bad'",
-        "UPDATE sessions SET last_seen_ms = 1.5 WHERE key = 'bad'",
-        "UPDATE sessions SET user_agent = x'ff00' WHERE key = 'bad'",
-        "UPDATE sessions SET absolute_expires_ms = 9223372036854775807 WHERE key = 'bad'",
-        "UPDATE sessions SET idle_expires_ms = idle_expires_ms + 3600000 WHERE key = 'bad'",
+        "UPDATE sesh_sessions SET data = 'not json' WHERE key = 'bad'",
+        "UPDATE sesh_sessions SET data = '[1,2]' WHERE key = 'bad'",
+        "UPDATE sesh_sessions SET data = '{\"n\":' WHERE key = 'bad'",
+        "UPDATE sesh_sessions SET data = x'7b7d' WHERE key = 'bad'",
+        "UPDATE sesh_sessions SET created_ms = 'yesterday' WHERE key = 'bad'",
+        "UPDATE sesh_sessions SET last_seen_ms = 1.5 WHERE key = 'bad'",
+        "UPDATE sesh_sessions SET user_agent = x'ff00' WHERE key = 'bad'",
+        "UPDATE sesh_sessions SET absolute_expires_ms = 9223372036854775807 WHERE key = 'bad'",
+        "UPDATE sesh_sessions SET idle_expires_ms = idle_expires_ms + 3600000 WHERE key = 'bad'",
     };
     for (const char* sql : junk) {
         SCOPED_TRACE(sql);
@@ -437,10 +437,10 @@ TEST(sqlite_store, saves_that_fail_together_leave_nothing_behind_and_saves_that_
         EXPECT_EQ(r.error(), make_error_code(errc::store_unavailable));
     }
     ASSERT_TRUE(other.exec("COMMIT"));
-    EXPECT_EQ(other.integer("SELECT count(*) FROM sessions WHERE key LIKE 'locked-%'"), 0);
+    EXPECT_EQ(other.integer("SELECT count(*) FROM sesh_sessions WHERE key LIKE 'locked-%'"), 0);
 
     for (const auto& r : save_all("free-")) EXPECT_TRUE(r);
-    EXPECT_EQ(other.integer("SELECT count(*) FROM sessions WHERE key LIKE 'free-%'"), threads);
+    EXPECT_EQ(other.integer("SELECT count(*) FROM sesh_sessions WHERE key LIKE 'free-%'"), threads);
 }
 
 TEST(sqlite_store, concurrent_renewals_of_one_session_write_once) {

@@ -126,8 +126,8 @@ TEST(throttle_sqlite, a_version_1_file_gains_the_throttle_table_and_keeps_its_se
     t.record_failure("ada", "10.0.0.1");
     EXPECT_EQ(t.check("ada", "10.0.0.1").value(), 0ms);
     raw_db raw(path);
-    EXPECT_EQ(raw.integer("PRAGMA user_version"), 2);
-    EXPECT_EQ(raw.integer("SELECT count(*) FROM sessions"), 1);
+    EXPECT_EQ(raw.integer("PRAGMA user_version"), 3);
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM sesh_sessions"), 1);  // migration 3 renamed sesh's own table
     EXPECT_EQ(raw.integer("SELECT count(*) FROM sesh_throttle"), 3);
 }
 

@@ -144,8 +144,9 @@ TEST(open_database, sqlite_stores_share_one_pool) {
     }
     EXPECT_EQ(descriptors_on(file), 0);
     raw_db raw(file.string());
-    EXPECT_EQ(raw.integer("SELECT count(*) FROM sesh_users"), 1);
-    EXPECT_EQ(raw.integer("SELECT count(*) FROM sessions"), 1);
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM users"), 1);
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM sesh_passwords"), 1);
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM sesh_sessions"), 1);
 }
 
 TEST(open_database, redis_stores_share_the_pool_and_each_loops_connection) {

@@ -27,12 +27,6 @@ bool first_bool(const pg_result& r, int column = 0) {
     return PQntuples(r.get()) > 0 && PQgetvalue(r.get(), 0, column)[0] == 't';
 }
 
-// The id in an `authjs:ID` key, or nothing for a key of sesh_sessions.
-std::optional<std::string> authjs_id(std::string_view key) {
-    if (!key.starts_with(authjs_id_prefix)) return std::nullopt;
-    return std::string(key.substr(authjs_id_prefix.size()));
-}
-
 // Awaited calls run on the database's workers (offloaded_store), beside the other stores'.
 // Keys `authjs:` and `authjs-token:` reach Auth.js's `sessions` (the database strategy's,
 // postgres_authjs.hpp); every other key, sesh_sessions.
@@ -87,7 +81,7 @@ public:
 
     result<void> update(const session_record& rec) override {
         if (rec.data.size() > options_.max_data_bytes) return fail(errc::too_large);
-        if (auto id = authjs_id(rec.key)) {
+        if (auto id = authjs_row_id(rec.key)) {
             auto r = run(postgres_query::authjs_update,
                          {std::move(*id), rec.data, std::to_string(to_unix_ms(rec.last_seen)),
                           std::to_string(to_unix_ms(rec.expires())), now_ms(), std::to_string(to_unix_ms(rec.created)),
@@ -105,7 +99,7 @@ public:
     }
 
     result<bool> touch(std::string_view key, clock::time_point last_seen, clock::time_point idle_expires) override {
-        auto id = authjs_id(key);
+        auto id = authjs_row_id(key);
         auto r = run(id ? postgres_query::authjs_touch : postgres_query::touch,
                      {id ? std::move(*id) : std::string(key), std::to_string(to_unix_ms(last_seen)),
                       std::to_string(to_unix_ms(idle_expires)), now_ms()});
@@ -118,7 +112,7 @@ public:
     }
 
     result<void> erase(std::string_view key) override {
-        auto id = authjs_id(key);
+        auto id = authjs_row_id(key);
         auto r = id ? run(postgres_query::authjs_erase, {std::move(*id)}) : run(postgres_query::erase, {std::string(key)});
         if (!r) return fail(r.error());
         return {};

@@ -55,6 +55,87 @@ CREATE TABLE sesh_throttle (
 CREATE INDEX sesh_throttle_by_key ON sesh_throttle (kind, account, address, at_ms);
 CREATE INDEX sesh_throttle_by_time ON sesh_throttle (at_ms);
 )sql",
+    // 3: Auth.js's schema (issue 13), for the database strategy on SQLite: the tables and columns
+    // of @auth/pg-adapter's schema.sql in SQLite's types, and what sesh keeps beside them in its
+    // own tables, as on PostgreSQL (postgres_schema.cpp, migration 2).
+    //
+    // sesh's own `sessions` (migration 1) takes the name sesh_sessions, leaving `sessions` to
+    // Auth.js; its indexes keep their names. No other table sesh did not create is altered:
+    // users, accounts and verification_token are made only when absent. Auth.js's `sessions`
+    // cannot be present (sesh's own held the name until now), so sesh makes it and indexes it.
+    //
+    // Ids are text in `users` (sesh's account ids, and the text or UUID ids of the Auth.js SQL
+    // adapters), a rowid in `sessions`; times (`expires`, "emailVerified") are Unix milliseconds,
+    // as Drizzle's SQLite schema keeps them.
+    //
+    // Accounts move from the user store's sesh_users (made here if it never ran, so the SQL runs
+    // on any file) to `users` (id, name, email) and sesh_passwords (login name, hash, times).
+    R"sql(
+ALTER TABLE sessions RENAME TO sesh_sessions;
+CREATE TABLE IF NOT EXISTS users (
+    id              TEXT NOT NULL PRIMARY KEY,
+    name            TEXT,
+    email           TEXT,
+    "emailVerified" INTEGER,
+    image           TEXT
+);
+CREATE TABLE IF NOT EXISTS accounts (
+    id                  INTEGER PRIMARY KEY,
+    "userId"            TEXT NOT NULL,
+    type                TEXT NOT NULL,
+    provider            TEXT NOT NULL,
+    "providerAccountId" TEXT NOT NULL,
+    refresh_token       TEXT,
+    access_token        TEXT,
+    expires_at          INTEGER,
+    id_token            TEXT,
+    scope               TEXT,
+    session_state       TEXT,
+    token_type          TEXT
+);
+CREATE TABLE sessions (
+    id             INTEGER PRIMARY KEY,
+    "userId"       TEXT    NOT NULL,
+    expires        INTEGER NOT NULL,
+    "sessionToken" TEXT    NOT NULL
+);
+CREATE UNIQUE INDEX sesh_authjs_sessions_by_token ON sessions ("sessionToken");
+CREATE INDEX sesh_authjs_sessions_by_user ON sessions ("userId");
+CREATE INDEX sesh_authjs_sessions_by_expiry ON sessions (expires);
+CREATE TABLE IF NOT EXISTS verification_token (
+    identifier TEXT    NOT NULL,
+    expires    INTEGER NOT NULL,
+    token      TEXT    NOT NULL,
+    PRIMARY KEY (identifier, token)
+);
+CREATE TABLE sesh_authjs_extras (
+    session_id   INTEGER NOT NULL PRIMARY KEY,
+    data         TEXT    NOT NULL,
+    created_ms   INTEGER NOT NULL,
+    last_seen_ms INTEGER NOT NULL,
+    address      TEXT    NOT NULL,
+    user_agent   TEXT    NOT NULL
+);
+CREATE TABLE sesh_passwords (
+    user_id             TEXT    NOT NULL PRIMARY KEY,
+    username            TEXT    NOT NULL UNIQUE,
+    password_hash       TEXT    NOT NULL,
+    created_ms          INTEGER NOT NULL,
+    password_changed_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sesh_users (
+    id                  TEXT PRIMARY KEY,
+    name                TEXT NOT NULL UNIQUE,
+    email               TEXT NOT NULL DEFAULT '',
+    password_hash       TEXT NOT NULL,
+    created_ms          INTEGER NOT NULL,
+    password_changed_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO users (id, name, email) SELECT id, name, NULLIF(email, '') FROM sesh_users;
+INSERT INTO sesh_passwords (user_id, username, password_hash, created_ms, password_changed_ms)
+    SELECT id, name, password_hash, created_ms, password_changed_ms FROM sesh_users;
+DROP TABLE sesh_users;
+)sql",
 };
 
 // Rolls back unless committed, so every early return leaves the file as it was.

@@ -10,7 +10,7 @@
 namespace sesh::detail {
 
 /// The schema version this build reads and writes; a database newer than this is refused.
-inline constexpr int sqlite_schema_version = 2;
+inline constexpr int sqlite_schema_version = 3;
 
 /// Brings the database on `db` to sqlite_schema_version, running each missing migration once,
 /// all in one write transaction (a crash mid-way leaves the old version, not half a new one; two

@@ -1,5 +1,7 @@
 // `sqlite:PATH`, the embedded default store: WAL, one group-committing writer and a few readers
-// with kept statements, conditional writes, and a background purge of expired rows.
+// with kept statements, conditional writes, and a background purge of expired rows. Keys
+// `authjs:` and `authjs-token:` reach Auth.js's `sessions` (the database strategy's,
+// sqlite_authjs.hpp); every other key, sesh_sessions.
 #include <sesh/store.hpp>
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include "store/background_purge.hpp"
 #include "store/backends.hpp"
 #include "store/offloaded_store.hpp"
+#include "store/sqlite/sqlite_authjs.hpp"
 #include "store/sqlite/sqlite_database.hpp"
 #include "store/sqlite/sqlite_rows.hpp"
 
@@ -32,7 +35,7 @@ class sqlite_store final : public offloaded_store {
 public:
     sqlite_store(std::shared_ptr<sqlite_database> db, const store_options& options)
         : offloaded_store(db->workers()), clock_(options.clock ? *options.clock : system_clock()), options_(options),
-          db_(std::move(db)), pool_(&db_->pool()),
+          db_(std::move(db)), pool_(&db_->pool()), authjs_(db_->pool()),
           purger_(std::in_place, options_.purge_batch, options_.purge_interval,
                   [this](std::size_t n) { return purge_expired(n); }) {}
 
@@ -44,6 +47,8 @@ public:
     }
 
     result<std::optional<session_record>> get(std::string_view key) override {
+        if (key.starts_with(authjs_token_prefix)) return authjs_.get(key.substr(authjs_token_prefix.size()), now_ms());
+        if (key.starts_with(authjs_id_prefix)) return std::nullopt;  // rows are read by token only
         auto c = pool_->reader();
         sqlite_use q(c->statement(sqlite_query::get));
         q.bind(1, key);
@@ -56,6 +61,8 @@ public:
 
     result<void> create(const session_record& r) override {
         if (r.data.size() > options_.max_data_bytes) return fail(errc::too_large);
+        if (r.key.starts_with(authjs_token_prefix)) return authjs_.create(r);
+        if (r.key.starts_with(authjs_id_prefix)) return fail(errc::invalid_argument);
         const std::int64_t now = now_ms();
         auto out = pool_->writer().write([&](sqlite_connection& c) -> result<void> {
             if (auto room = make_room(c, now); !room) return fail(room.error());
@@ -76,6 +83,7 @@ public:
     result<void> update(const session_record& r) override {
         if (r.data.size() > options_.max_data_bytes) return fail(errc::too_large);
         const std::int64_t now = now_ms();
+        if (r.key.starts_with(authjs_id_prefix)) return authjs_.update(r.key, r, now);
         return pool_->writer().write([&](sqlite_connection& c) -> result<void> {
             sqlite_use q(c.statement(sqlite_query::update));
             bind_record(q, r);
@@ -89,6 +97,8 @@ public:
 
     result<bool> touch(std::string_view key, clock::time_point last_seen, clock::time_point idle_expires) override {
         const std::int64_t now = now_ms();
+        if (key.starts_with(authjs_id_prefix))
+            return authjs_.touch(key, to_unix_ms(last_seen), to_unix_ms(idle_expires), now);
         return pool_->writer().write([&](sqlite_connection& c) -> result<bool> {
             {
                 sqlite_use q(c.statement(sqlite_query::touch));
@@ -113,6 +123,7 @@ public:
     }
 
     result<void> erase(std::string_view key) override {
+        if (key.starts_with(authjs_id_prefix)) return authjs_.erase(key);
         return pool_->writer().write([&](sqlite_connection& c) -> result<void> {
             sqlite_use q(c.statement(sqlite_query::erase));
             q.bind(1, key);
@@ -127,22 +138,29 @@ public:
     // none of them rather than every anonymous visitor (as the memory store).
     result<std::vector<session_record>> list_user(std::string_view user_id) override {
         if (user_id.empty()) return std::vector<session_record>{};
-        auto c = pool_->reader();
-        sqlite_use q(c->statement(sqlite_query::list_user));
-        q.bind(1, user_id);
-        q.bind(2, now_ms());
         std::vector<session_record> out;
-        for (;;) {
-            const int rc = q.step();
-            if (rc == SQLITE_DONE) return out;
-            if (rc != SQLITE_ROW) return fail(sqlite_failure(c->db(), rc, "list_user"));
-            if (auto r = read_record(q.get())) out.push_back(std::move(*r));
-        }
+        {
+            auto c = pool_->reader();
+            sqlite_use q(c->statement(sqlite_query::list_user));
+            q.bind(1, user_id);
+            q.bind(2, now_ms());
+            for (;;) {
+                const int rc = q.step();
+                if (rc == SQLITE_DONE) break;
+                if (rc != SQLITE_ROW) return fail(sqlite_failure(c->db(), rc, "list_user"));
+                if (auto r = read_record(q.get())) out.push_back(std::move(*r));
+            }
+        }  // the reader goes back: with one reader, the next read waits for it
+        // Then the user's sessions in Auth.js's table (the database strategy's).
+        if (auto a = authjs_.list_user(user_id, now_ms(), out); !a) return fail(a.error());
+        return out;
     }
 
     result<std::size_t> erase_user(std::string_view user_id, std::string_view keep) override {
         if (user_id.empty()) return 0;
         const std::int64_t now = now_ms();
+        auto authjs = authjs_.erase_user(user_id, keep, now);
+        if (!authjs) return fail(authjs.error());
         return pool_->writer().write([&](sqlite_connection& c) -> result<std::size_t> {
             sqlite_use q(c.statement(sqlite_query::erase_user));
             q.bind(1, user_id);
@@ -151,9 +169,11 @@ public:
             auto changed = step_write(c, q, "erase_user");
             if (!changed) return fail(changed.error());
             rows_.fetch_sub(*changed, std::memory_order_relaxed);
-            return static_cast<std::size_t>(*changed);
+            return static_cast<std::size_t>(*changed) + *authjs;
         });
     }
+
+    bool keeps_authjs_sessions() const noexcept override { return true; }
 
     // An empty jti or a denial already over matches no token: nothing to keep.
     result<void> deny(std::string_view jti, clock::time_point until) override {
@@ -191,8 +211,8 @@ public:
         return sqlite3_column_int(q.get(), 0) != 0;
     }
 
-    // The count is of session records; expired deny-list entries go in the same call, up to the
-    // same bound, uncounted.
+    // The count is of sesh_sessions records; expired deny-list entries and Auth.js rows go in
+    // the same call, up to the same bound, uncounted.
     result<std::size_t> purge_expired(std::size_t max) override {
         if (max == 0) return 0;
         const std::int64_t now = now_ms();
@@ -206,11 +226,14 @@ public:
                 if (!changed) return fail(changed.error());
                 purged = static_cast<std::size_t>(*changed);
             }
-            sqlite_use q(c.statement(sqlite_query::purge_denied));
-            q.bind(1, now);
-            q.bind(2, clamp_count(max));
-            auto changed = step_write(c, q, "purge");
-            if (!changed) return fail(changed.error());
+            {
+                sqlite_use q(c.statement(sqlite_query::purge_denied));
+                q.bind(1, now);
+                q.bind(2, clamp_count(max));
+                if (auto changed = step_write(c, q, "purge"); !changed) return fail(changed.error());
+            }
+            // Auth.js's expired rows too, uncounted (as on PostgreSQL).
+            if (auto a = sqlite_authjs::purge(c, now, clamp_count(max)); !a) return fail(a.error());
             // Recounted at the next create: erases and other processes (the CLI) move the count
             // too, and a purge is rare enough to pay for one count(*).
             if (purged > 0) forget_rows();
@@ -253,6 +276,7 @@ private:
     const store_options options_;
     std::shared_ptr<sqlite_database> db_;
     sqlite_pool* pool_;  ///< db_'s
+    sqlite_authjs authjs_;  ///< Auth.js's `sessions`, on the same pool
 
     // Rows in the sessions table as of the last count, moved by this store's creates; -1 when
     // unknown (at start, after a purge or a failed batch). Written on the writer thread only,

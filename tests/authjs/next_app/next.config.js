@@ -1,0 +1,2 @@
+// The test app: no telemetry, nothing beyond the API routes.
+module.exports = { reactStrictMode: true };
