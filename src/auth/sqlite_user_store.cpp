@@ -1,4 +1,5 @@
-// `sqlite:PATH` user store: a `sesh_users` table in the same file as the sessions, on the same
+// `sqlite:PATH` user store: a `sesh_users` table (and `sesh_accounts`, the accounts at sign-in
+// providers) in the same file as the sessions, on the same
 // connections: reads on the pool's readers, writes through its group-committing writer, awaited
 // calls on the database's workers. Accounts are read at sign-in and sign-up only, so statements
 // are prepared per call rather than kept.
@@ -22,6 +23,22 @@ CREATE TABLE IF NOT EXISTS sesh_users (
   created_ms INTEGER NOT NULL,
   password_changed_ms INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sesh_users_by_email ON sesh_users (email COLLATE NOCASE) WHERE email <> '';
+CREATE TABLE IF NOT EXISTS sesh_accounts (
+  provider TEXT NOT NULL,
+  provider_account_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  access_token TEXT NOT NULL,
+  refresh_token TEXT NOT NULL,
+  id_token TEXT NOT NULL,
+  token_type TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  session_state TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (provider, provider_account_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sesh_accounts_by_user ON sesh_accounts (user_id);
 )sql";
 
 #define SESH_USER_COLUMNS "id, name, email, password_hash, created_ms, password_changed_ms"
@@ -34,6 +51,24 @@ constexpr std::string_view create_sql =
 constexpr std::string_view set_password_sql =
     "UPDATE sesh_users SET password_hash = ?2, password_changed_ms = ?3 WHERE id = ?1";
 constexpr std::string_view erase_sql = "DELETE FROM sesh_users WHERE id = ?1";
+constexpr std::string_view erase_accounts_sql = "DELETE FROM sesh_accounts WHERE user_id = ?1";
+// NOCASE folds ASCII letters only, as find_by_email's contract says; the oldest user first.
+constexpr std::string_view find_by_email_sql =
+    "SELECT id, name, email, password_hash, created_ms, password_changed_ms FROM sesh_users "
+    "WHERE email = ?1 COLLATE NOCASE AND email <> '' ORDER BY created_ms, id LIMIT 1";
+// The account columns in the order read_account reads them and link_sql binds them.
+#define SESH_ACCOUNT_COLUMNS \
+    "provider, provider_account_id, user_id, type, access_token, refresh_token, id_token, token_type, scope, " \
+    "session_state, expires_at"
+constexpr std::string_view find_account_sql =
+    "SELECT " SESH_ACCOUNT_COLUMNS " FROM sesh_accounts WHERE provider = ?1 AND provider_account_id = ?2";
+constexpr std::string_view list_accounts_sql =
+    "SELECT " SESH_ACCOUNT_COLUMNS " FROM sesh_accounts WHERE user_id = ?1 ORDER BY provider, provider_account_id";
+// Written only while the user exists: no changes means there is none.
+constexpr std::string_view link_sql =
+    "INSERT INTO sesh_accounts (" SESH_ACCOUNT_COLUMNS ") SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 "
+    "WHERE EXISTS (SELECT 1 FROM sesh_users WHERE id = ?3)";
+#undef SESH_ACCOUNT_COLUMNS
 
 std::string text(sqlite3_stmt* s, int i) {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
@@ -49,6 +84,22 @@ user read_user(sqlite3_stmt* s) {
     u.created = from_unix_ms(sqlite3_column_int64(s, 4)).value_or(clock::time_point{});
     u.password_changed = from_unix_ms(sqlite3_column_int64(s, 5)).value_or(clock::time_point{});
     return u;
+}
+
+linked_account read_account(sqlite3_stmt* s) {
+    linked_account a;
+    a.provider = text(s, 0);
+    a.provider_account_id = text(s, 1);
+    a.user_id = text(s, 2);
+    a.type = text(s, 3);
+    a.access_token = text(s, 4);
+    a.refresh_token = text(s, 5);
+    a.id_token = text(s, 6);
+    a.token_type = text(s, 7);
+    a.scope = text(s, 8);
+    a.session_state = text(s, 9);
+    a.expires_at = sqlite3_column_int64(s, 10);
+    return a;
 }
 
 class sqlite_user_store final : public user_store {
@@ -99,6 +150,11 @@ public:
             sqlite_use q(stmt->get());
             q.bind(1, id);
             if (const int rc = q.step(); rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, "erase user"));
+            auto accounts = sqlite_prepare(c.db(), erase_accounts_sql);
+            if (!accounts) return fail(accounts.error());
+            sqlite_use qa(accounts->get());
+            qa.bind(1, id);
+            if (const int rc = qa.step(); rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, "erase accounts"));
             return {};
         });
     }
@@ -114,6 +170,62 @@ public:
             if (rc == SQLITE_DONE) return out;
             if (rc != SQLITE_ROW) return fail(sqlite_failure(c->db(), rc, "list users"));
             out.push_back(read_user(q.get()));
+        }
+    }
+
+    result<std::optional<user>> find_by_email(std::string_view email) override {
+        if (email.empty()) return std::nullopt;
+        return find(find_by_email_sql, email);
+    }
+
+    result<std::optional<linked_account>> find_account(std::string_view provider,
+                                                       std::string_view provider_account_id) override {
+        auto c = db_->pool().reader();
+        auto stmt = sqlite_prepare(c->db(), find_account_sql);
+        if (!stmt) return fail(stmt.error());
+        sqlite_use q(stmt->get());
+        q.bind(1, provider);
+        q.bind(2, provider_account_id);
+        const int rc = q.step();
+        if (rc == SQLITE_DONE) return std::nullopt;
+        if (rc != SQLITE_ROW) return fail(sqlite_failure(c->db(), rc, "find account"));
+        return read_account(q.get());
+    }
+
+    result<void> link_account(const linked_account& a) override {
+        if (!account_is_well_formed(a)) return fail(errc::invalid_argument);
+        return db_->pool().writer().write([&](sqlite_connection& c) -> result<void> {
+            auto stmt = sqlite_prepare(c.db(), link_sql);
+            if (!stmt) return fail(stmt.error());
+            sqlite_use q(stmt->get());
+            int i = 0;
+            for (std::string_view v : {std::string_view(a.provider), std::string_view(a.provider_account_id),
+                                       std::string_view(a.user_id), std::string_view(a.type), std::string_view(a.access_token),
+                                       std::string_view(a.refresh_token), std::string_view(a.id_token),
+                                       std::string_view(a.token_type), std::string_view(a.scope),
+                                       std::string_view(a.session_state)})
+                q.bind(++i, v);
+            q.bind(11, a.expires_at);
+            const int rc = q.step();
+            if ((rc & 0xff) == SQLITE_CONSTRAINT) return fail(errc::already_exists);
+            if (rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, "link account"));
+            if (sqlite3_changes(c.db()) == 0) return fail(errc::not_found);
+            return {};
+        });
+    }
+
+    result<std::vector<linked_account>> list_accounts(std::string_view user_id) override {
+        auto c = db_->pool().reader();
+        auto stmt = sqlite_prepare(c->db(), list_accounts_sql);
+        if (!stmt) return fail(stmt.error());
+        sqlite_use q(stmt->get());
+        q.bind(1, user_id);
+        std::vector<linked_account> out;
+        for (;;) {
+            const int rc = q.step();
+            if (rc == SQLITE_DONE) return out;
+            if (rc != SQLITE_ROW) return fail(sqlite_failure(c->db(), rc, "list accounts"));
+            out.push_back(read_account(q.get()));
         }
     }
 
@@ -136,6 +248,22 @@ public:
     }
     void start_erase(std::string id, boost::asio::io_context*, store_callback<void> done) override {
         calls_.post([this, id = std::move(id), done = std::move(done)] { done(erase(id)); });
+    }
+    void start_find_by_email(std::string email, boost::asio::io_context*, store_callback<std::optional<user>> done) override {
+        calls_.post([this, email = std::move(email), done = std::move(done)] { done(find_by_email(email)); });
+    }
+    void start_find_account(std::string provider, std::string provider_account_id, boost::asio::io_context*,
+                            store_callback<std::optional<linked_account>> done) override {
+        calls_.post([this, provider = std::move(provider), pid = std::move(provider_account_id), done = std::move(done)] {
+            done(find_account(provider, pid));
+        });
+    }
+    void start_link_account(linked_account a, boost::asio::io_context*, store_callback<void> done) override {
+        calls_.post([this, a = std::move(a), done = std::move(done)] { done(link_account(a)); });
+    }
+    void start_list_accounts(std::string user_id, boost::asio::io_context*,
+                             store_callback<std::vector<linked_account>> done) override {
+        calls_.post([this, id = std::move(user_id), done = std::move(done)] { done(list_accounts(id)); });
     }
 
 private:
