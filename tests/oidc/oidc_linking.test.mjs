@@ -139,6 +139,9 @@ test('linking accounts as next-auth does', async (t) => {
     const csrfToken = profile.text.match(/name="csrfToken" value="([^"]+)"/)[1];
     const weak = await c.request('/profile/password', { method: 'POST', form: { csrfToken, newPassword: 'short' } });
     assert.equal(weak.status, 400);
+    // The JSON password change wants the current password, which a provider user does not have.
+    const change = await c.request('/api/password', { method: 'POST', json: { currentPassword: '', newPassword: password } });
+    assert.equal(change.status, 409, change.text);
     const noCsrf = await c.request('/profile/password', { method: 'POST', form: { newPassword: password } });
     assert.equal(noCsrf.status, 403);
     const set = await c.request('/profile/password', { method: 'POST', form: { csrfToken, newPassword: password } });
