@@ -9,7 +9,7 @@ packages=(
   libssl-dev libboost1.81-dev libboost-json1.81-dev libexpected-dev libcli11-dev
   libsqlite3-dev sqlite3 libhiredis-dev libspdlog-dev redis-server
   libpq-dev postgresql
-  libboost-url1.81-dev libsodium-dev libzxcvbn-dev libcpp-httplib-dev
+  libboost-url1.81-dev libsodium-dev libzxcvbn-dev libcpp-httplib-dev libtomlplusplus-dev
   libgtest-dev libbenchmark-dev chromium wrk nginx-light
   clang-14 libclang-rt-14-dev
   nodejs npm

@@ -3,12 +3,13 @@
 # tests/node_modules (scripts/install-deps.sh). Under a sanitizer build seshd_api runs against the
 # sanitized seshd and sesh (the browser and fault tests, which measure time, run only in the plain
 # build).
-# seshd's own pieces without a server: forward auth's access rules, the redirect policy, and how
-# "my devices" names a device.
+# seshd's own pieces without a server: forward auth's access rules, the redirect policy, how
+# "my devices" names a device, and the providers' configuration file.
 sesh_unit_test(unit_seshd
   unit/seshd/gateway_rules_test.cpp
   unit/seshd/redirect_policy_test.cpp
   unit/seshd/device_name_test.cpp
+  unit/seshd/provider_file_test.cpp
 )
 target_link_libraries(unit_seshd PRIVATE seshd_app)
 if(NOT SESH_BUILD_APPS)

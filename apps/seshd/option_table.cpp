@@ -70,6 +70,12 @@ constexpr std::array options{
                "client_secret_basic or client_secret_post"},
     option_doc{"SESH_OIDC_CA_FILE", "--oidc-ca-file", "PATH", "the system's CAs", "CA certificates (PEM) for the provider"},
     option_doc{"SESH_OIDC_TIMEOUT_MS", "--oidc-timeout-ms", "MS", "10000", "the deadline of each call to the provider"},
+    option_doc{"SESH_CONFIG", "--config", "FILE", "none",
+               "a TOML file of sign-in providers ([providers.ID] tables, presets github, google, gitlab, "
+               "microsoft-entra, keycloak, auth0; docs/OIDC.md)"},
+    option_doc{"SESH_OIDC_ALLOW_EMAIL_LINKING", "--oidc-allow-email-linking", "BOOL", "0",
+               "1: a first sign-in whose verified e-mail a user has links to that user (next-auth's "
+               "allowDangerousEmailAccountLinking); 0 refuses it (OAuthAccountNotLinked)"},
     option_doc{"SESH_ARGON2_OPS", "--argon2-ops", "N", "2", "argon2id passes (OWASP)"},
     option_doc{"SESH_ARGON2_MEM_KIB", "--argon2-mem-kib", "KIB", "19456", "argon2id memory (OWASP)"},
     option_doc{"SESH_SIGNUP_LIMIT", "--signup-limit", "N", "10",

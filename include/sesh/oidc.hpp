@@ -124,6 +124,9 @@ struct oidc_profile {
     std::string id_token;
     std::string refresh_token;  ///< may be empty
     std::int64_t expires_at = 0;  ///< Unix seconds, 0 when the provider gave no expires_in
+    std::string token_type;     ///< the token response's token_type (e.g. "Bearer"); may be empty
+    std::string scope;          ///< the token response's scope, when the provider sent one
+    std::string session_state;  ///< OpenID Session Management's session_state, when sent
 };
 
 /// One callback's inputs: the `code` the provider returned, and the check values this client

@@ -3,6 +3,7 @@
 // (<sesh/database.hpp>), over the same connections.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,22 @@ struct user {
     clock::time_point password_changed;
 };
 
+/// A person's account at a sign-in provider, linked to one user: Auth.js's `accounts` row, with
+/// the fields next-auth 4.24's linkAccount writes. Holds the provider's tokens: never logged.
+struct linked_account {
+    std::string provider;             ///< the provider's id in seshd (`oidc`, `github`), non-empty
+    std::string provider_account_id;  ///< the provider's id of the person (`sub`, GitHub's user id), non-empty
+    std::string user_id;              ///< the user it signs in as, non-empty
+    std::string type = "oauth";       ///< next-auth 4 writes "oauth" for OAuth and OpenID providers alike
+    std::string access_token;         ///< the provider's tokens as its token endpoint gave them; may be empty
+    std::string refresh_token;
+    std::string id_token;
+    std::string token_type;
+    std::string scope;
+    std::string session_state;
+    std::int64_t expires_at = 0;  ///< Unix seconds the access token expires; 0 when not given
+};
+
 /// True for a login name sesh accepts: 1 to 64 characters of [a-z0-9._-], starting with a letter
 /// or digit. Callers lower-case what a person typed first (normalize_user_name).
 [[nodiscard]] bool is_valid_user_name(std::string_view name) noexcept;
@@ -44,6 +61,9 @@ struct user {
 /// operations of <sesh/async_users.hpp> (`co_await async_find_by_name(users, name,
 /// use_awaitable)`) for event loops, which rest on the start_* primitives at the end of the class.
 /// list() has only the blocking face: it serves the CLI, never a request.
+///
+/// Accounts at sign-in providers (linked_account) live beside the users: Auth.js's `accounts`
+/// table on PostgreSQL and in SQLite, `sesh:account:` keys in Redis.
 class user_store {
 public:
     virtual ~user_store() = default;
@@ -58,11 +78,26 @@ public:
     /// errc::not_found when there is no such user.
     [[nodiscard]] virtual result<void> set_password(std::string_view id, std::string_view hash,
                                                     clock::time_point changed) = 0;
-    /// Removes user `id`; succeeds whether or not it existed. (Its sessions are the caller's
-    /// business: session_manager::revoke_user.)
+    /// Removes user `id` and its linked accounts; succeeds whether or not it existed. (Its
+    /// sessions are the caller's business: session_manager::revoke_user.)
     [[nodiscard]] virtual result<void> erase(std::string_view id) = 0;
     /// Every user, ordered by name.
     [[nodiscard]] virtual result<std::vector<user>> list() = 0;
+
+    // --- Accounts at sign-in providers (issue 14; next-auth's adapter calls) --------------------
+    /// The oldest user whose e-mail is `email`, compared without regard to ASCII case
+    /// (next-auth's getUserByEmail, for its e-mail account linking); nothing for an empty one.
+    [[nodiscard]] virtual result<std::optional<user>> find_by_email(std::string_view email) = 0;
+    /// The account (provider, provider_account_id), or nothing (next-auth's getUserByAccount).
+    [[nodiscard]] virtual result<std::optional<linked_account>> find_account(std::string_view provider,
+                                                                           std::string_view provider_account_id) = 0;
+    /// Links `a` to its user (next-auth's linkAccount). errc::already_exists when the pair
+    /// (provider, provider_account_id) is linked already, to anyone (one account, one user);
+    /// errc::not_found when there is no user a.user_id; errc::invalid_argument for an empty
+    /// provider, provider_account_id or user_id.
+    [[nodiscard]] virtual result<void> link_account(const linked_account& a) = 0;
+    /// The accounts linked to user `user_id`, ordered by provider then provider_account_id.
+    [[nodiscard]] virtual result<std::vector<linked_account>> list_accounts(std::string_view user_id) = 0;
 
     // --- Asynchronous primitives --------------------------------------------------------------
     // What the async_* operations of <sesh/async_users.hpp> start; call those, not these. Each
@@ -78,6 +113,13 @@ public:
     virtual void start_set_password(std::string id, std::string hash, clock::time_point changed,
                                     boost::asio::io_context* loop, store_callback<void> done);
     virtual void start_erase(std::string id, boost::asio::io_context* loop, store_callback<void> done);
+    virtual void start_find_by_email(std::string email, boost::asio::io_context* loop,
+                                     store_callback<std::optional<user>> done);
+    virtual void start_find_account(std::string provider, std::string provider_account_id, boost::asio::io_context* loop,
+                                    store_callback<std::optional<linked_account>> done);
+    virtual void start_link_account(linked_account a, boost::asio::io_context* loop, store_callback<void> done);
+    virtual void start_list_accounts(std::string user_id, boost::asio::io_context* loop,
+                                     store_callback<std::vector<linked_account>> done);
 };
 
 /// Opens the user store that lives beside the session store of the same URL, on connections of

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <utility>
 
 #include <sesh/error.hpp>
 
@@ -46,6 +47,7 @@ public:
         if (it == users_.end()) return {};
         by_name_.erase(it->second.name);
         users_.erase(it);
+        std::erase_if(accounts_, [&](const auto& kv) { return kv.second.user_id == id; });
         return {};
     }
     result<std::vector<user>> list() override {
@@ -55,10 +57,43 @@ public:
         return out;
     }
 
+    result<std::optional<user>> find_by_email(std::string_view email) override {
+        if (email.empty()) return std::nullopt;
+        const std::string key = email_key(email);
+        std::lock_guard lock(mutex_);
+        const user* oldest = nullptr;
+        for (const auto& [id, u] : users_)
+            if (email_key(u.email) == key && (!oldest || u.created < oldest->created)) oldest = &u;
+        if (!oldest) return std::nullopt;
+        return *oldest;
+    }
+    result<std::optional<linked_account>> find_account(std::string_view provider,
+                                                       std::string_view provider_account_id) override {
+        std::lock_guard lock(mutex_);
+        auto it = accounts_.find({std::string(provider), std::string(provider_account_id)});
+        if (it == accounts_.end()) return std::nullopt;
+        return it->second;
+    }
+    result<void> link_account(const linked_account& a) override {
+        if (!account_is_well_formed(a)) return fail(errc::invalid_argument);
+        std::lock_guard lock(mutex_);
+        if (!users_.contains(a.user_id)) return fail(errc::not_found);
+        if (!accounts_.emplace(std::pair{a.provider, a.provider_account_id}, a).second) return fail(errc::already_exists);
+        return {};
+    }
+    result<std::vector<linked_account>> list_accounts(std::string_view user_id) override {
+        std::lock_guard lock(mutex_);
+        std::vector<linked_account> out;
+        for (const auto& [key, a] : accounts_)  // ordered by (provider, provider_account_id)
+            if (a.user_id == user_id) out.push_back(a);
+        return out;
+    }
+
 private:
     std::mutex mutex_;
     std::map<std::string, user> users_;          // by id
     std::map<std::string, std::string> by_name_;  // name -> id, ordered for list()
+    std::map<std::pair<std::string, std::string>, linked_account> accounts_;  // by (provider, provider account id)
 };
 
 }  // namespace

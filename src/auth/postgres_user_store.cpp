@@ -1,6 +1,6 @@
 // `postgres://…` user store: accounts in Auth.js's `users` table (name, email, as the adapter's
 // createUser writes them) with the login name, password hash and times in sesh_passwords beside
-// it (migration 2, postgres_schema.cpp). A user's id is its `users` row's id, as text: the id
+// it (migration 2, postgres_schema.cpp); accounts at sign-in providers in Auth.js's `accounts`. A user's id is its `users` row's id, as text: the id
 // next-auth's `sessions."userId"` holds, so both sides name the same person.
 #include <cstdlib>
 
@@ -25,6 +25,22 @@ user read_pg_user(const PGresult* r, int row) {
     u.created = from_unix_ms(std::strtoll(PQgetvalue(r, row, 4), nullptr, 10)).value_or(clock::time_point{});
     u.password_changed = from_unix_ms(std::strtoll(PQgetvalue(r, row, 5), nullptr, 10)).value_or(clock::time_point{});
     return u;
+}
+
+linked_account read_pg_account(const PGresult* r, int row) {
+    linked_account a;
+    a.provider = pg_user_text(r, row, 0);
+    a.provider_account_id = pg_user_text(r, row, 1);
+    a.user_id = pg_user_text(r, row, 2);
+    a.type = pg_user_text(r, row, 3);
+    a.access_token = pg_user_text(r, row, 4);
+    a.refresh_token = pg_user_text(r, row, 5);
+    a.id_token = pg_user_text(r, row, 6);
+    a.token_type = pg_user_text(r, row, 7);
+    a.scope = pg_user_text(r, row, 8);
+    a.session_state = pg_user_text(r, row, 9);
+    a.expires_at = std::strtoll(PQgetvalue(r, row, 10), nullptr, 10);
+    return a;
 }
 
 class postgres_user_store final : public user_store {
@@ -75,6 +91,41 @@ public:
         return out;
     }
 
+    result<std::optional<user>> find_by_email(std::string_view email) override {
+        if (email.empty()) return std::nullopt;
+        return find(postgres_query::user_find_by_email, email);
+    }
+
+    result<std::optional<linked_account>> find_account(std::string_view provider,
+                                                       std::string_view provider_account_id) override {
+        auto r = run(postgres_query::account_find, {std::string(provider), std::string(provider_account_id)});
+        if (!r) return fail(r.error());
+        if (PQntuples(r->get()) == 0) return std::nullopt;
+        return read_pg_account(r->get(), 0);
+    }
+
+    result<void> link_account(const linked_account& a) override {
+        if (!account_is_well_formed(a)) return fail(errc::invalid_argument);
+        postgres_transaction tx(*db_);
+        if (auto b = tx.begin(); !b) return b;
+        if (auto l = tx.run(postgres_query::account_lock, {}); !l) return fail(l.error());
+        auto r = tx.run(postgres_query::account_link,
+                        {a.user_id, a.type, a.provider, a.provider_account_id, a.access_token, a.refresh_token, a.id_token,
+                         a.token_type, a.scope, a.session_state, std::to_string(a.expires_at)});
+        if (!r) return fail(r.error());
+        if (std::strtoll(PQgetvalue(r->get(), 0, 0), nullptr, 10) > 0) return fail(errc::already_exists);
+        if (std::strtoll(PQgetvalue(r->get(), 0, 1), nullptr, 10) == 0) return fail(errc::not_found);
+        return tx.commit();
+    }
+
+    result<std::vector<linked_account>> list_accounts(std::string_view user_id) override {
+        auto r = run(postgres_query::account_list, {std::string(user_id)});
+        if (!r) return fail(r.error());
+        std::vector<linked_account> out;
+        for (int i = 0, n = PQntuples(r->get()); i < n; ++i) out.push_back(read_pg_account(r->get(), i));
+        return out;
+    }
+
     // Awaited calls run on the database's workers, beside the session store's: never on the
     // caller's I/O thread.
     void start_find_by_name(std::string name, boost::asio::io_context*, store_callback<std::optional<user>> done) override {
@@ -94,6 +145,22 @@ public:
     }
     void start_erase(std::string id, boost::asio::io_context*, store_callback<void> done) override {
         calls_.post([this, id = std::move(id), done = std::move(done)] { done(erase(id)); });
+    }
+    void start_find_by_email(std::string email, boost::asio::io_context*, store_callback<std::optional<user>> done) override {
+        calls_.post([this, email = std::move(email), done = std::move(done)] { done(find_by_email(email)); });
+    }
+    void start_find_account(std::string provider, std::string provider_account_id, boost::asio::io_context*,
+                            store_callback<std::optional<linked_account>> done) override {
+        calls_.post([this, provider = std::move(provider), pid = std::move(provider_account_id), done = std::move(done)] {
+            done(find_account(provider, pid));
+        });
+    }
+    void start_link_account(linked_account a, boost::asio::io_context*, store_callback<void> done) override {
+        calls_.post([this, a = std::move(a), done = std::move(done)] { done(link_account(a)); });
+    }
+    void start_list_accounts(std::string user_id, boost::asio::io_context*,
+                             store_callback<std::vector<linked_account>> done) override {
+        calls_.post([this, id = std::move(user_id), done = std::move(done)] { done(list_accounts(id)); });
     }
 
 private:

@@ -1,9 +1,10 @@
 // `sqlite:PATH` user store: accounts in Auth.js's `users` table (id, name, email) with the login
 // name, password hash and times in sesh_passwords beside it (the session store's migration 3,
 // sqlite_schema.cpp), as on PostgreSQL, so the database strategy's `sessions."userId"` names
-// them. Same connections as the sessions: reads on the pool's readers, writes through its
-// group-committing writer, awaited calls on the database's workers. Accounts are read at sign-in
-// and sign-up only, so statements are prepared per call rather than kept.
+// them; accounts at sign-in providers in Auth.js's `accounts` table, as the adapter keeps them. Same
+// connections as the sessions: reads on the pool's readers, writes through its group-committing
+// writer, awaited calls on the database's workers. Accounts are read at sign-in and sign-up only,
+// so statements are prepared per call rather than kept.
 #include <sesh/error.hpp>
 
 #include "auth/user_backends.hpp"
@@ -32,6 +33,31 @@ constexpr std::string_view set_password_sql =
 // The `users` row goes only with a sesh account's password row.
 constexpr std::string_view erase_password_sql = "DELETE FROM sesh_passwords WHERE user_id = ?1";
 constexpr std::string_view erase_user_sql = "DELETE FROM users WHERE id = ?1";
+constexpr std::string_view erase_accounts_sql = "DELETE FROM accounts WHERE \"userId\" = ?1";
+// NOCASE folds ASCII letters only, as find_by_email's contract says; the oldest user first.
+constexpr std::string_view find_by_email_sql =
+    "SELECT p.user_id, p.username, COALESCE(u.email, ''), p.password_hash, p.created_ms, p.password_changed_ms "
+    "FROM sesh_passwords p JOIN users u ON u.id = p.user_id "
+    "WHERE u.email = ?1 COLLATE NOCASE AND u.email <> '' ORDER BY p.created_ms, p.user_id LIMIT 1";
+// Auth.js's `accounts` columns in the order read_account reads them; the adapter writes NULL for
+// a token the provider did not give, read back as empty.
+#define SESH_ACCOUNT_SELECT                                                                                     \
+    "SELECT provider, \"providerAccountId\", \"userId\", type, COALESCE(access_token, ''), "                  \
+    "COALESCE(refresh_token, ''), COALESCE(id_token, ''), COALESCE(token_type, ''), COALESCE(scope, ''), "      \
+    "COALESCE(session_state, ''), COALESCE(expires_at, 0) FROM accounts "
+constexpr std::string_view find_account_sql = SESH_ACCOUNT_SELECT "WHERE provider = ?1 AND \"providerAccountId\" = ?2";
+constexpr std::string_view list_accounts_sql =
+    SESH_ACCOUNT_SELECT "WHERE \"userId\" = ?1 ORDER BY provider, \"providerAccountId\"";
+#undef SESH_ACCOUNT_SELECT
+// Auth.js's table has no unique key on (provider, providerAccountId): the writer, one operation at
+// a time, checks first. Written only while the user exists: no change means there is none.
+constexpr std::string_view account_taken_sql =
+    "SELECT 1 FROM accounts WHERE provider = ?1 AND \"providerAccountId\" = ?2";
+constexpr std::string_view link_sql =
+    "INSERT INTO accounts (provider, \"providerAccountId\", \"userId\", type, access_token, refresh_token, id_token, "
+    "token_type, scope, session_state, expires_at) SELECT ?1, ?2, ?3, ?4, NULLIF(?5, ''), NULLIF(?6, ''), "
+    "NULLIF(?7, ''), NULLIF(?8, ''), NULLIF(?9, ''), NULLIF(?10, ''), NULLIF(?11, 0) "
+    "WHERE EXISTS (SELECT 1 FROM users WHERE id = ?3)";
 
 std::string text(sqlite3_stmt* s, int i) {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
@@ -47,6 +73,22 @@ user read_user(sqlite3_stmt* s) {
     u.created = from_unix_ms(sqlite3_column_int64(s, 4)).value_or(clock::time_point{});
     u.password_changed = from_unix_ms(sqlite3_column_int64(s, 5)).value_or(clock::time_point{});
     return u;
+}
+
+linked_account read_account(sqlite3_stmt* s) {
+    linked_account a;
+    a.provider = text(s, 0);
+    a.provider_account_id = text(s, 1);
+    a.user_id = text(s, 2);
+    a.type = text(s, 3);
+    a.access_token = text(s, 4);
+    a.refresh_token = text(s, 5);
+    a.id_token = text(s, 6);
+    a.token_type = text(s, 7);
+    a.scope = text(s, 8);
+    a.session_state = text(s, 9);
+    a.expires_at = sqlite3_column_int64(s, 10);
+    return a;
 }
 
 class sqlite_user_store final : public user_store {
@@ -119,11 +161,13 @@ public:
                 if (const int rc = q.step(); rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, "erase user"));
                 if (sqlite3_changes(c.db()) == 0) return {};  // no sesh account: the `users` row is not ours
             }
-            auto stmt = sqlite_prepare(c.db(), erase_user_sql);
-            if (!stmt) return fail(stmt.error());
-            sqlite_use q(stmt->get());
-            q.bind(1, id);
-            if (const int rc = q.step(); rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, "erase user"));
+            for (const auto sql : {erase_accounts_sql, erase_user_sql}) {
+                auto stmt = sqlite_prepare(c.db(), sql);
+                if (!stmt) return fail(stmt.error());
+                sqlite_use q(stmt->get());
+                q.bind(1, id);
+                if (const int rc = q.step(); rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, "erase user"));
+            }
             return {};
         });
     }
@@ -139,6 +183,70 @@ public:
             if (rc == SQLITE_DONE) return out;
             if (rc != SQLITE_ROW) return fail(sqlite_failure(c->db(), rc, "list users"));
             out.push_back(read_user(q.get()));
+        }
+    }
+
+    result<std::optional<user>> find_by_email(std::string_view email) override {
+        if (email.empty()) return std::nullopt;
+        return find(find_by_email_sql, email);
+    }
+
+    result<std::optional<linked_account>> find_account(std::string_view provider,
+                                                       std::string_view provider_account_id) override {
+        auto c = db_->pool().reader();
+        auto stmt = sqlite_prepare(c->db(), find_account_sql);
+        if (!stmt) return fail(stmt.error());
+        sqlite_use q(stmt->get());
+        q.bind(1, provider);
+        q.bind(2, provider_account_id);
+        const int rc = q.step();
+        if (rc == SQLITE_DONE) return std::nullopt;
+        if (rc != SQLITE_ROW) return fail(sqlite_failure(c->db(), rc, "find account"));
+        return read_account(q.get());
+    }
+
+    result<void> link_account(const linked_account& a) override {
+        if (!account_is_well_formed(a)) return fail(errc::invalid_argument);
+        return db_->pool().writer().write([&](sqlite_connection& c) -> result<void> {
+            {
+                auto taken = sqlite_prepare(c.db(), account_taken_sql);
+                if (!taken) return fail(taken.error());
+                sqlite_use q(taken->get());
+                q.bind(1, a.provider);
+                q.bind(2, a.provider_account_id);
+                const int rc = q.step();
+                if (rc == SQLITE_ROW) return fail(errc::already_exists);
+                if (rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, "link account"));
+            }
+            auto stmt = sqlite_prepare(c.db(), link_sql);
+            if (!stmt) return fail(stmt.error());
+            sqlite_use q(stmt->get());
+            int i = 0;
+            for (std::string_view v : {std::string_view(a.provider), std::string_view(a.provider_account_id),
+                                       std::string_view(a.user_id), std::string_view(a.type), std::string_view(a.access_token),
+                                       std::string_view(a.refresh_token), std::string_view(a.id_token),
+                                       std::string_view(a.token_type), std::string_view(a.scope),
+                                       std::string_view(a.session_state)})
+                q.bind(++i, v);
+            q.bind(11, a.expires_at);
+            if (const int rc = q.step(); rc != SQLITE_DONE) return fail(sqlite_failure(c.db(), rc, "link account"));
+            if (sqlite3_changes(c.db()) == 0) return fail(errc::not_found);
+            return {};
+        });
+    }
+
+    result<std::vector<linked_account>> list_accounts(std::string_view user_id) override {
+        auto c = db_->pool().reader();
+        auto stmt = sqlite_prepare(c->db(), list_accounts_sql);
+        if (!stmt) return fail(stmt.error());
+        sqlite_use q(stmt->get());
+        q.bind(1, user_id);
+        std::vector<linked_account> out;
+        for (;;) {
+            const int rc = q.step();
+            if (rc == SQLITE_DONE) return out;
+            if (rc != SQLITE_ROW) return fail(sqlite_failure(c->db(), rc, "list accounts"));
+            out.push_back(read_account(q.get()));
         }
     }
 
@@ -161,6 +269,22 @@ public:
     }
     void start_erase(std::string id, boost::asio::io_context*, store_callback<void> done) override {
         calls_.post([this, id = std::move(id), done = std::move(done)] { done(erase(id)); });
+    }
+    void start_find_by_email(std::string email, boost::asio::io_context*, store_callback<std::optional<user>> done) override {
+        calls_.post([this, email = std::move(email), done = std::move(done)] { done(find_by_email(email)); });
+    }
+    void start_find_account(std::string provider, std::string provider_account_id, boost::asio::io_context*,
+                            store_callback<std::optional<linked_account>> done) override {
+        calls_.post([this, provider = std::move(provider), pid = std::move(provider_account_id), done = std::move(done)] {
+            done(find_account(provider, pid));
+        });
+    }
+    void start_link_account(linked_account a, boost::asio::io_context*, store_callback<void> done) override {
+        calls_.post([this, a = std::move(a), done = std::move(done)] { done(link_account(a)); });
+    }
+    void start_list_accounts(std::string user_id, boost::asio::io_context*,
+                             store_callback<std::vector<linked_account>> done) override {
+        calls_.post([this, id = std::move(user_id), done = std::move(done)] { done(list_accounts(id)); });
     }
 
 private:

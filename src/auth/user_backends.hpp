@@ -3,6 +3,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include <sesh/users.hpp>
 
@@ -32,5 +34,13 @@ namespace sesh::detail {
 [[nodiscard]] inline bool user_is_well_formed(const user& u) noexcept {
     return !u.id.empty() && !u.password_hash.empty() && is_valid_user_name(u.name) && is_valid_email(u.email);
 }
+
+/// The checks every backend's link_account makes before writing.
+[[nodiscard]] inline bool account_is_well_formed(const linked_account& a) noexcept {
+    return !a.provider.empty() && !a.provider_account_id.empty() && !a.user_id.empty();
+}
+
+/// `email` in ASCII lower case: the key e-mail lookups compare (find_by_email).
+[[nodiscard]] std::string email_key(std::string_view email);
 
 }  // namespace sesh::detail

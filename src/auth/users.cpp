@@ -1,10 +1,12 @@
-// Rules for account names and e-mail addresses, and new user ids.
+// Rules for account names and e-mail addresses, new user ids, and the e-mail lookup key.
 #include <sesh/users.hpp>
 
 #include <array>
 #include <cstdint>
 
 #include <sesh/encoding.hpp>
+
+#include "auth/user_backends.hpp"
 
 namespace sesh {
 
@@ -44,4 +46,14 @@ std::string make_user_id(random_source& random) {
     return hex_encode(raw);
 }
 
+namespace detail {
+
+std::string email_key(std::string_view email) {
+    std::string out(email);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+}  // namespace detail
 }  // namespace sesh

@@ -5,8 +5,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url.hpp>
 
 #include <sesh/encoding.hpp>
@@ -14,6 +12,8 @@
 #include <sesh/log.hpp>
 #include <sesh/log_escape.hpp>
 #include <sesh/oidc.hpp>
+
+#include "oidc/token_request.hpp"
 
 namespace sesh {
 
@@ -27,17 +27,6 @@ struct oidc_client::cache {
 };
 
 namespace {
-
-// application/x-www-form-urlencoded (RFC 6749 appendix B), as the token endpoint and the Basic
-// credentials of §2.3.1 want it.
-std::string form_encode(std::string_view text) { return boost::urls::encode(text, boost::urls::unreserved_chars); }
-
-void add_form_field(std::string& body, std::string_view name, std::string_view value) {
-    if (!body.empty()) body += '&';
-    body += name;
-    body += '=';
-    body += form_encode(value);
-}
 
 std::int64_t unix_seconds(const sesh::clock& c) {
     return std::chrono::duration_cast<std::chrono::seconds>(c.now().time_since_epoch()).count();
@@ -137,47 +126,26 @@ boost::asio::awaitable<result<oidc_profile>> oidc_client::complete(oidc_callback
     if (!meta) co_return fail(meta.error());
     auto ex = co_await boost::asio::this_coro::executor;
 
-    fetch_request token_req{"POST", meta->token_endpoint, {}, {}};
-    token_req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-    token_req.headers.emplace_back("Accept", "application/json");
-    add_form_field(token_req.body, "grant_type", "authorization_code");
-    add_form_field(token_req.body, "code", cb.code);
-    add_form_field(token_req.body, "redirect_uri", cb.redirect_uri);
-    add_form_field(token_req.body, "code_verifier", cb.code_verifier);
-    if (options_.secret_in_body) {
-        add_form_field(token_req.body, "client_id", options_.client_id);
-        add_form_field(token_req.body, "client_secret", options_.client_secret);
-    } else {
-        const std::string credentials = form_encode(options_.client_id) + ":" + form_encode(options_.client_secret);
-        std::string basic = "Basic ";
-        // Basic credentials use standard base64 with padding (RFC 7617).
-        std::string b64 = base64url_encode(as_bytes(credentials));
-        for (char& c : b64) c = c == '-' ? '+' : c == '_' ? '/' : c;
-        while (b64.size() % 4 != 0) b64 += '=';
-        token_req.headers.emplace_back("Authorization", basic + b64);
-    }
+    const detail::client_credentials credentials{options_.client_id, options_.client_secret, options_.secret_in_body};
+    auto token_req = detail::code_token_request(meta->token_endpoint, credentials, cb.code, cb.redirect_uri, cb.code_verifier);
     auto res = co_await async_fetch(ex, std::move(token_req), options_.fetch, boost::asio::use_awaitable);
     if (!res) co_return fail(res.error());
-    if (res->status != 200) {
-        sesh::logger()->info("oidc: the token endpoint of {} refused the code ({})", loggable_url(options_.issuer), res->status);
-        co_return fail(errc::upstream_failure);
-    }
-    boost::system::error_code ec;
-    auto doc = boost::json::parse(res->body, ec);
-    if (ec || !doc.is_object()) co_return fail(errc::upstream_failure);
-    const auto& tokens = doc.as_object();
-    auto token_string = [&](std::string_view name) {
-        const auto* v = tokens.if_contains(name);
-        return v && v->is_string() ? std::string(v->as_string()) : std::string();
-    };
-    oidc_profile p;
-    p.id_token = token_string("id_token");
-    p.access_token = token_string("access_token");
-    p.refresh_token = token_string("refresh_token");
-    if (p.id_token.empty() || p.access_token.empty()) co_return fail(errc::upstream_failure);
     const std::int64_t now = unix_seconds(*options_.clock);
-    if (const auto* e = tokens.if_contains("expires_in"); e && e->is_int64() && e->as_int64() > 0)
-        p.expires_at = now + e->as_int64();
+    auto tokens = detail::read_token_response(*res, now);
+    if (!tokens) {
+        sesh::logger()->info("oidc: the token endpoint of {} refused the code ({})", loggable_url(options_.issuer), res->status);
+        co_return fail(tokens.error());
+    }
+    oidc_profile p;
+    p.id_token = std::move(tokens->id_token);
+    p.access_token = std::move(tokens->access_token);
+    p.refresh_token = std::move(tokens->refresh_token);
+    p.token_type = std::move(tokens->token_type);
+    p.scope = std::move(tokens->scope);
+    p.session_state = std::move(tokens->session_state);
+    p.expires_at = tokens->expires_at;
+    if (p.id_token.empty()) co_return fail(errc::upstream_failure);
+    boost::system::error_code ec;
 
     // The signature first: the kid of an unverified header only picks which keys to fetch.
     std::string kid;

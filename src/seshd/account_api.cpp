@@ -10,6 +10,7 @@
 #include <sesh/http/middleware.hpp>
 
 #include "seshd/app.hpp"
+#include "seshd/oidc_accounts.hpp"
 #include "seshd/refusals.hpp"
 
 namespace sesh::seshd {
@@ -106,6 +107,9 @@ void add_account_routes(http::router& r, app& a) {
         auto u = co_await async_find_by_id(*a.users, s.user_id(), boost::asio::use_awaitable);
         if (!u) co_return store_down();
         if (!*u) co_return http::json_error(status::unauthorized, "Not authenticated");
+        // A provider user has no password to give: the first one is set on /profile.
+        if ((*u)->password_hash == provider_password_hash)
+            co_return http::json_error(status::conflict, "No password is set yet: set one on /profile");
         const std::string_view personal[] = {(*u)->name, (*u)->email};
         if (const auto problem = check_new_password(next, personal); problem != password_problem::none)
             co_return http::json_error(status::bad_request, describe(problem));

@@ -8,31 +8,73 @@
 namespace sesh::seshd {
 namespace {
 
-tl::expected<void, std::string> add_oidc_provider(app& a) {
-    if (!a.config.oidc) return {};
-    const auto& pc = *a.config.oidc;
-    const bool loopback_http = !a.config.production;
-    if (!pc.issuer.starts_with("https://") && !(loopback_http && pc.issuer.starts_with("http://")))
-        return tl::unexpected(std::string("SESH_OIDC_ISSUER must be https (http only to a loopback issuer in development)"));
-    oidc_client_options o;
-    o.issuer = pc.issuer;
-    o.client_id = pc.client_id;
-    o.client_secret = pc.client_secret;
-    o.secret_in_body = pc.secret_in_body;
-    o.use_userinfo = pc.userinfo;
-    o.fetch.timeout = pc.timeout;
-    o.fetch.allow_loopback_http = loopback_http;
-    o.fetch.ca_file = pc.ca_file;
-    auto client = oidc_client::create(std::move(o));
-    if (!client) return tl::unexpected(std::string("invalid OpenID Connect settings: ") + client.error().message());
-    a.providers.push_back(provider_signin{pc.id, pc.name, std::move(*client)});
+// https, or in development http to a loopback host (fetch refuses any other host itself).
+bool provider_url_allowed(const app& a, std::string_view url) {
+    return url.starts_with("https://") || (!a.config.production && url.starts_with("http://"));
+}
+
+tl::expected<void, std::string> add_provider(app& a, const provider_config& pc) {
+    const std::string what = "provider " + pc.id + ": ";
+    for (const auto& p : a.providers)
+        if (p.id == pc.id) return tl::unexpected(what + "configured twice");
+    fetch_options fetch;
+    fetch.timeout = pc.timeout;
+    fetch.allow_loopback_http = !a.config.production;
+    fetch.ca_file = pc.ca_file;
+    provider_signin entry{pc.id, pc.name, nullptr, nullptr, pc.profile, "", pc.allow_email_linking};
+    std::string redirect_origin_of;  // where the sign-in button's redirect goes
+    if (pc.type == provider_type::oidc) {
+        if (!provider_url_allowed(a, pc.issuer))
+            return tl::unexpected(what + "the issuer must be https (http only to a loopback issuer in development)");
+        oidc_client_options o;
+        o.issuer = pc.issuer;
+        o.client_id = pc.client_id;
+        o.client_secret = pc.client_secret;
+        o.secret_in_body = pc.secret_in_body;
+        o.use_userinfo = pc.userinfo;
+        if (!pc.scope.empty()) o.scope = pc.scope;
+        o.fetch = fetch;
+        auto client = oidc_client::create(std::move(o));
+        if (!client) return tl::unexpected(what + "invalid OpenID Connect settings: " + client.error().message());
+        entry.client = std::move(*client);
+        entry.name_key = pc.issuer;
+        redirect_origin_of = pc.issuer;
+    } else {
+        for (const auto* url : {&pc.authorization_endpoint, &pc.token_endpoint, &pc.profile_url})
+            if (!provider_url_allowed(a, *url))
+                return tl::unexpected(what + *url + " must be https (http only to loopback in development)");
+        oauth2_client_options o;
+        o.authorization_endpoint = pc.authorization_endpoint;
+        o.token_endpoint = pc.token_endpoint;
+        o.profile_url = pc.profile_url;
+        o.emails_url = pc.emails_url;
+        o.client_id = pc.client_id;
+        o.client_secret = pc.client_secret;
+        o.secret_in_body = pc.secret_in_body;
+        o.scope = pc.scope;
+        o.fetch = fetch;
+        auto client = oauth2_client::create(std::move(o));
+        if (!client) return tl::unexpected(what + "invalid OAuth 2.0 settings: " + client.error().message());
+        entry.oauth = std::move(*client);
+        // Not the issuer-like URL of a configuration that may change: the provider's stable id.
+        entry.name_key = "oauth:" + pc.id;
+        redirect_origin_of = pc.authorization_endpoint;
+    }
+    a.providers.push_back(std::move(entry));
     // The login page's provider button posts to seshd, which redirects to the provider: browsers
-    // hold that redirect to the page's form-action too (CSP 3), so the issuer's origin joins it.
-    if (auto issuer_origin = origin_of(pc.issuer)) {
+    // hold that redirect to the page's form-action too (CSP 3), so the provider's origin joins it.
+    if (auto origin = origin_of(redirect_origin_of)) {
         auto& csp = a.config.server.content_security_policy;
         if (const auto at = csp.find("form-action 'self'"); at != std::string::npos)
-            csp.insert(at + std::string_view("form-action 'self'").size(), " " + *issuer_origin);
+            csp.insert(at + std::string_view("form-action 'self'").size(), " " + *origin);
     }
+    return {};
+}
+
+tl::expected<void, std::string> add_providers(app& a) {
+    if (a.config.providers.empty()) return {};
+    for (const auto& pc : a.config.providers)
+        if (auto ok = add_provider(a, pc); !ok) return ok;
 
     // next-auth core/lib/cookie.js: __Secure- on https; oauth/checks.js: salt = the cookie name,
     // 15 minutes.
@@ -134,7 +176,7 @@ tl::expected<std::unique_ptr<app>, std::string> make_app(config c) {
                                         std::move(*metrics_allow), rate_limiter{new_sessions}, rate_limiter{signups},
                                         hashing_gate{hashing_queue, hashing_threads - 1},
                                         std::move(*redirects), std::move(*trusted_proxies), std::move(*rules), {}, {}});
-    if (auto ok = add_oidc_provider(*made); !ok) return tl::unexpected(ok.error());
+    if (auto ok = add_providers(*made); !ok) return tl::unexpected(ok.error());
     return made;
 }
 

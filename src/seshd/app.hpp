@@ -12,6 +12,7 @@
 #include <sesh/http/router.hpp>
 #include <sesh/login_throttle.hpp>
 #include <sesh/nextauth_jwt.hpp>
+#include <sesh/oauth2.hpp>
 #include <sesh/oidc.hpp>
 #include <sesh/password.hpp>
 #include <sesh/rate_limiter.hpp>
@@ -40,11 +41,21 @@ struct oidc_check_cookies {
     check_cookie nonce;
 };
 
-/// A provider offered for sign-in (issue 14).
+/// A provider offered for sign-in (issue 14): an OpenID Provider (`client`) or a plain OAuth 2.0
+/// one (`oauth`), exactly one of them set.
 struct provider_signin {
     std::string id;    ///< in the routes: /api/auth/signin/<id>, /api/auth/callback/<id>
     std::string name;  ///< shown to people
     std::shared_ptr<oidc_client> client;
+    std::shared_ptr<oauth2_client> oauth;
+    /// Which profile fields give next-auth's id, name, email and image.
+    profile_mapping profile;
+    /// Derives the login names of the users this provider makes (provider_user_name): the
+    /// issuer of an OpenID Provider, `oauth:<id>` for an OAuth one.
+    std::string name_key;
+    /// next-auth's allowDangerousEmailAccountLinking: an unknown account whose verified e-mail a
+    /// user has is linked to that user instead of refused (OAuthAccountNotLinked).
+    bool allow_email_linking = false;
 };
 
 /// Shared, long-lived services; built once at start-up, read by every request. Thread-safe.
@@ -76,7 +87,7 @@ struct app {
     address_list trusted_proxies;
     /// Forward auth's access rules (config gateway_rules, parsed).
     seshd::gateway_rules gateway_rules;
-    /// OpenID Providers (config.oidc); empty when none is configured.
+    /// Sign-in providers (config.providers); empty when none is configured.
     std::vector<provider_signin> providers;
     /// Set when providers is not empty.
     std::shared_ptr<const oidc_check_cookies> checks;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <sesh/http/server.hpp>
 #include <sesh/password.hpp>
@@ -12,21 +13,48 @@
 
 namespace sesh::seshd {
 
-/// One OpenID Provider to sign in with (issue 14). From the environment: SESH_OIDC_ISSUER,
-/// SESH_OIDC_CLIENT_ID, SESH_OIDC_CLIENT_SECRET or SESH_OIDC_CLIENT_SECRET_FILE (never
-/// logged), SESH_OIDC_NAME, SESH_OIDC_USERINFO, SESH_OIDC_AUTH_METHOD, SESH_OIDC_CA_FILE,
-/// SESH_OIDC_TIMEOUT_MS. The provider id is `oidc`, next-auth's routes name it
-/// (/api/auth/signin/oidc, /api/auth/callback/oidc).
-struct oidc_provider_config {
+/// Which fields of a provider's profile (an OpenID Provider's claims, an OAuth provider's profile
+/// JSON) give next-auth's profile values: the first non-empty string of each list (a number is
+/// taken as its decimal text: GitHub's ids). The defaults are next-auth's OpenID profile.
+struct profile_mapping {
+    std::vector<std::string> id{"sub"};  ///< OpenID providers always use the verified `sub`
+    std::vector<std::string> name{"name", "preferred_username"};
+    std::vector<std::string> email{"email"};
+    std::vector<std::string> image{"picture"};
+    /// The boolean field saying the provider verified the e-mail address.
+    std::string email_verified = "email_verified";
+    /// Count every address this provider gives as verified (a provider that only gives verified
+    /// ones). Default off.
+    bool trust_email = false;
+};
+
+/// OpenID Connect (discovery, a verified ID token) or plain OAuth 2.0 (a profile URL).
+enum class provider_type { oidc, oauth };
+
+/// One provider to sign in with (issue 14): from the environment (SESH_OIDC_*, id `oidc`) or
+/// from the configuration file (--config, provider_file.cpp), presets filled in.
+struct provider_config {
+    /// In the routes: /api/auth/signin/<id>, /api/auth/callback/<id>. [a-z0-9_-], 1 to 64.
     std::string id = "oidc";
-    /// SESH_OIDC_NAME: shown on the button ("Sign in with <name>"). Default "OpenID Connect".
+    /// Shown on the button ("Sign in with <name>"). SESH_OIDC_NAME; default "OpenID Connect".
     std::string name = "OpenID Connect";
-    /// SESH_OIDC_ISSUER: exactly as the provider writes `iss`. https, or http to a loopback
-    /// host in development only.
+    provider_type type = provider_type::oidc;
+    /// oidc: SESH_OIDC_ISSUER, exactly as the provider writes `iss`. https, or http to a
+    /// loopback host in development only.
     std::string issuer;
+    /// oauth: the endpoints and the profile URL (GET with the access token); emails_url optional
+    /// (GitHub's /user/emails).
+    std::string authorization_endpoint;
+    std::string token_endpoint;
+    std::string profile_url;
+    std::string emails_url;
     std::string client_id;
+    /// From SESH_OIDC_CLIENT_SECRET(_FILE) or the file's client_secret_env / client_secret_file.
+    /// Never logged.
     std::string client_secret;
-    /// SESH_OIDC_USERINFO=1: also read the userinfo endpoint. Default off (the ID token's claims).
+    /// Space-separated. Default: "openid email profile" for oidc, none for oauth.
+    std::string scope;
+    /// oidc: SESH_OIDC_USERINFO=1: also read the userinfo endpoint. Default off (the ID token's claims).
     bool userinfo = false;
     /// SESH_OIDC_AUTH_METHOD: client_secret_basic (default) or client_secret_post.
     bool secret_in_body = false;
@@ -34,6 +62,11 @@ struct oidc_provider_config {
     std::string ca_file;
     /// SESH_OIDC_TIMEOUT_MS: each call to the provider. Default 10 s.
     std::chrono::milliseconds timeout = std::chrono::seconds(10);
+    /// SESH_OIDC_ALLOW_EMAIL_LINKING=1: next-auth's allowDangerousEmailAccountLinking; a first
+    /// sign-in whose verified e-mail a user has signs in as that user. Default off
+    /// (OAuthAccountNotLinked): only for a provider trusted to verify e-mail addresses.
+    bool allow_email_linking = false;
+    profile_mapping profile;
 };
 
 /// Everything seshd needs to start. Defaults are `make run`'s: loopback, SQLite in ./data.
@@ -113,8 +146,11 @@ struct config {
     /// SESH_MAX_CONNECTIONS, SESH_MAX_CONNECTIONS_PER_ADDRESS, SESH_MAX_BODY_BYTES). make_app
     /// sets trusted_origin from public_url, and Strict-Transport-Security when it is https.
     http::server_options server;
-    /// The OpenID Provider to offer beside the credentials form, when SESH_OIDC_ISSUER is set.
-    std::optional<oidc_provider_config> oidc;
+    /// SESH_CONFIG / --config: the configuration file (TOML) naming providers. Default none.
+    std::string config_file;
+    /// The providers to offer beside the credentials form: SESH_OIDC_ISSUER's (id `oidc`) and
+    /// the configuration file's, in that order.
+    std::vector<provider_config> providers;
 };
 
 }  // namespace sesh::seshd

@@ -14,6 +14,8 @@
 
 #include <sesh/log.hpp>
 
+#include "seshd/provider_file.hpp"
+
 #include <sesh/encoding.hpp>
 #include <sesh/random.hpp>
 
@@ -132,8 +134,9 @@ tl::expected<config, std::string> config_from_env() {
         if (!parse_number(v, kib)) return tl::unexpected(std::string("SESH_ARGON2_MEM_KIB must be a number"));
         c.password.mem_limit = kib * 1024;
     }
+    if (auto v = env("SESH_CONFIG")) c.config_file = v;
     if (auto v = env("SESH_OIDC_ISSUER")) {
-        oidc_provider_config o;
+        provider_config o;
         o.issuer = v;
         if (auto id = env("SESH_OIDC_CLIENT_ID")) o.client_id = id;
         if (auto secret = env("SESH_OIDC_CLIENT_SECRET")) o.client_secret = secret;
@@ -146,6 +149,8 @@ tl::expected<config, std::string> config_from_env() {
             return tl::unexpected(std::string("SESH_OIDC_ISSUER needs SESH_OIDC_CLIENT_ID and SESH_OIDC_CLIENT_SECRET"));
         if (auto name = env("SESH_OIDC_NAME")) o.name = name;
         if (auto u = env("SESH_OIDC_USERINFO")) o.userinfo = std::string_view(u) == "1" || std::string_view(u) == "true";
+        if (auto l = env("SESH_OIDC_ALLOW_EMAIL_LINKING"))
+            o.allow_email_linking = std::string_view(l) == "1" || std::string_view(l) == "true";
         if (auto m = env("SESH_OIDC_AUTH_METHOD")) {
             const std::string_view method(m);
             if (method == "client_secret_post") o.secret_in_body = true;
@@ -158,7 +163,17 @@ tl::expected<config, std::string> config_from_env() {
             if (!parse_number(t, n) || n <= 0) return tl::unexpected(std::string("SESH_OIDC_TIMEOUT_MS must be a number of milliseconds"));
             o.timeout = std::chrono::milliseconds(n);
         }
-        c.oidc = std::move(o);
+        c.providers.push_back(std::move(o));
+    }
+    if (!c.config_file.empty()) {
+        auto file = load_provider_file(c.config_file);
+        if (!file) return tl::unexpected(file.error());
+        for (auto& p : *file) {
+            for (const auto& q : c.providers)
+                if (q.id == p.id)
+                    return tl::unexpected(c.config_file + ": provider " + p.id + " is also configured by SESH_OIDC_ISSUER");
+            c.providers.push_back(std::move(p));
+        }
     }
     return c;
 }

@@ -5,6 +5,7 @@
 #include "seshd/callback_url.hpp"
 #include "seshd/page_layout.hpp"
 #include "seshd/pages.hpp"
+#include "seshd/profile_accounts.hpp"
 
 namespace sesh::seshd {
 
@@ -114,10 +115,15 @@ void add_page_routes(http::router& r, app& a) {
         body += "<dt>E-mail</dt><dd id=\"email\">" + html_escape(s.get_string("email").value_or("—")) + "</dd>";
         body += "<dt>Signed in since</dt><dd>" + iso8601_ms(s.created()) + "</dd>";
         body += "<dt>Session ends</dt><dd>" + iso8601_ms(s.expires()) + " (unless you stay active)</dd></dl>";
+        if (!a.providers.empty()) {
+            const std::string methods = co_await render_sign_in_methods(ctx, a, s);
+            body += methods;
+        }
         co_return co_await render_page(ctx, a, status::ok, "Profile", body);
     }));
 
     add_session_data_pages(r, a);
+    add_profile_account_routes(r, a);
 }
 
 }  // namespace sesh::seshd

@@ -12,6 +12,8 @@ import pg from 'pg';
 import { spawnSeshd, req, sessionCookie, signUp } from '../faults/support.mjs';
 import { Client, signUp as clientSignUp } from '../seshd/client.mjs';
 import { spawnPostgres } from '../support/postgres.mjs';
+import { freePort } from '../e2e/harness.mjs';
+import { startProvider, loginAtProvider, clientId as oidcClientId, clientSecret as oidcClientSecret } from '../oidc/provider.mjs';
 
 // next-auth's route handler (core/index.js), which its package exports do not list: loaded by its
 // path, so the session route is next-auth's own code, not a reading of it.
@@ -189,5 +191,74 @@ describe('a sign-in through seshd', () => {
     assert.equal(c.jar.get(cookieName), undefined, 'cookie cleared');
     assert.equal(await adapter.getSessionAndUser(token), null);
     assert.equal((await c.request('/profile')).status, 302);
+  });
+});
+
+// Provider accounts in Auth.js's `accounts` table, both ways: an account seshd links is the one
+// the adapter's getUserByAccount finds (with the tokens as next-auth's linkAccount writes them),
+// and an account the adapter's linkAccount wrote signs in through seshd as its user.
+describe('provider accounts in Auth.js\'s accounts table', () => {
+  let op, oidcSeshd;
+  before(async () => {
+    db.createDatabase('accounts');
+    const port = await freePort();
+    op = await startProvider({ redirectUri: `http://127.0.0.1:${port}/api/auth/callback/oidc` });
+    oidcSeshd = await spawnSeshd({ port, env: { SESH_STORE: db.url('accounts'), SESH_OIDC_ISSUER: op.issuer,
+      SESH_OIDC_CLIENT_ID: oidcClientId, SESH_OIDC_CLIENT_SECRET: oidcClientSecret } });
+  });
+  after(async () => {
+    await oidcSeshd?.cleanup();
+    await op?.stop();
+  });
+
+  async function throughProvider(c, login) {
+    const csrfToken = await c.csrf();
+    const start = await c.request('/api/auth/signin/oidc', { method: 'POST',
+      form: { csrfToken, callbackUrl: '/profile', json: 'true' } });
+    assert.equal(start.status, 200, start.text);
+    const back = new URL(await loginAtProvider(start.data.url, login));
+    return c.request(back.pathname + back.search);
+  }
+
+  test('an account seshd links is the adapter\'s getUserByAccount', async () => {
+    const c = new Client(oidcSeshd.url);
+    const done = await throughProvider(c, 'vera');
+    assert.equal(done.status, 302, done.text);
+    const accountsPool = new pg.Pool({ connectionString: db.url('accounts'), max: 1 });
+    try {
+      const accounts = PostgresAdapter(accountsPool);
+      const user = await accounts.getUserByAccount({ provider: 'oidc', providerAccountId: 'vera' });
+      assert.ok(user, 'the adapter finds the account\'s user');
+      assert.equal(user.email, 'vera@example.test');
+      const me = await c.request('/api/profile');
+      assert.equal(me.data.message, `Welcome ${user.name}`, 'the users row is the one seshd signed in');
+      const row = (await accountsPool.query('SELECT * FROM accounts WHERE "providerAccountId" = $1', ['vera'])).rows[0];
+      assert.equal(row.type, 'oauth');
+      assert.equal(String(row.userId), String(user.id));
+      assert.match(row.id_token, /^eyJ/);
+      assert.ok(row.access_token.length > 10);
+      assert.equal(row.token_type.toLowerCase(), 'bearer');
+      assert.ok(Number(row.expires_at) > Date.now() / 1000);
+    } finally {
+      await accountsPool.end();
+    }
+  });
+
+  test('an account the adapter linked signs in through seshd as its user', async () => {
+    const c = new Client(oidcSeshd.url);
+    await clientSignUp(c, 'walt');
+    const accountsPool = new pg.Pool({ connectionString: db.url('accounts'), max: 1 });
+    try {
+      const accounts = PostgresAdapter(accountsPool);
+      const walt = (await accountsPool.query('SELECT id FROM users WHERE name = $1', ['walt'])).rows[0];
+      await accounts.linkAccount({ userId: walt.id, type: 'oauth', provider: 'oidc', providerAccountId: 'walt-at-idp',
+        access_token: 'from-the-adapter', token_type: 'bearer' });
+    } finally {
+      await accountsPool.end();
+    }
+    const b = new Client(oidcSeshd.url);
+    const done = await throughProvider(b, 'walt-at-idp');
+    assert.equal(done.status, 302, done.text);
+    assert.equal((await b.request('/api/profile')).data.message, 'Welcome walt');
   });
 });

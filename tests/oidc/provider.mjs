@@ -12,30 +12,37 @@ import { freePort } from '../e2e/harness.mjs';
 export const clientId = 'seshd-test';
 export const clientSecret = 'a-client-secret-for-the-seshd-tests-0123456789';
 
-/// Starts the provider. `redirectUri` is seshd's callback. Returns {issuer, provider, stop}.
+/// The claims of the account `id` logs in as: an address at example.test that the provider calls
+/// verified, except for ids starting with `unverified`.
+export function claimsOf(id) {
+  return { sub: id, email: `${id}@example.test`, email_verified: !id.startsWith('unverified'), name: `User ${id}` };
+}
+
+/// Starts the provider. `redirectUri` is seshd's callback (or `redirectUris`, several seshd's).
+/// Returns {issuer, provider, stop}.
 /// `idTokenClaims`: put the profile claims in the ID token (as Google does) instead of only in
 /// userinfo (oidc-provider's default, conformIdTokenClaims).
 /// `tls`: {key, cert} (PEM) to serve https instead of http.
-export async function startProvider({ redirectUri, tokenAuth = 'client_secret_basic', idTokenClaims = true, tls } = {}) {
+/// `clients`: more registrations beside seshd's (oidc-provider client metadata).
+export async function startProvider({ redirectUri, redirectUris, tokenAuth = 'client_secret_basic', idTokenClaims = true, tls,
+                                      clients = [] } = {}) {
   const port = await freePort();
   const issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const provider = new Provider(issuer, {
     clients: [{
       client_id: clientId,
       client_secret: clientSecret,
-      redirect_uris: [redirectUri],
+      redirect_uris: redirectUris ?? [redirectUri],
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: tokenAuth,
-    }],
+    }, ...clients],
     conformIdTokenClaims: !idTokenClaims,
     // Every login name is an account whose claims derive from it.
     async findAccount(ctx, id) {
       return {
         accountId: id,
-        async claims() {
-          return { sub: id, email: `${id}@example.test`, email_verified: true, name: `User ${id}` };
-        },
+        async claims() { return claimsOf(id); },
       };
     },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },

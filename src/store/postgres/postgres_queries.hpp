@@ -36,6 +36,12 @@ enum class postgres_query : std::size_t {
     user_set_password,
     user_erase,
     user_list,
+    user_find_by_email,
+    // Accounts at sign-in providers: Auth.js's `accounts`.
+    account_find,
+    account_lock,
+    account_link,
+    account_list,
     // The login throttle's failures, sesh_throttle.
     throttle_lock,
     throttle_load,
@@ -188,11 +194,40 @@ inline constexpr std::array<std::string_view, postgres_query_count> postgres_que
     "SELECT id::text, $1::text, $3::text, $4::bigint, $5::bigint FROM u ON CONFLICT DO NOTHING RETURNING user_id",
     // user_set_password: $1 id, $2 hash, $3 changed
     "UPDATE sesh_passwords SET password_hash = $2::text, password_changed_ms = $3::bigint WHERE user_id = $1::text",
-    // user_erase: $1 id; the `users` row goes only with a sesh account's password row
-    "WITH p AS (DELETE FROM sesh_passwords WHERE user_id = $1::text RETURNING user_id) "
+    // user_erase: $1 id; the `users` row (and its `accounts`, as the adapter's deleteUser) goes
+    // only with a sesh account's password row
+    "WITH p AS (DELETE FROM sesh_passwords WHERE user_id = $1::text RETURNING user_id), "
+    "a AS (DELETE FROM accounts WHERE \"userId\"::text IN (SELECT user_id FROM p)) "
     "DELETE FROM users WHERE id::text IN (SELECT user_id FROM p)",
     // user_list
     SESH_PG_USER_SELECT "ORDER BY p.username",
+    // user_find_by_email: $1 email; the oldest account with it
+    SESH_PG_USER_SELECT "WHERE lower(u.email) = lower($1::text) ORDER BY p.created_ms, p.user_id LIMIT 1",
+
+    // --- Accounts at sign-in providers: Auth.js's `accounts`, as the adapter's linkAccount
+    // writes it (absent tokens NULL) and getUserByAccount reads it -----------------------------
+#define SESH_PG_ACCOUNT_SELECT                                                                                       \
+    "SELECT provider, \"providerAccountId\", \"userId\"::text, type, COALESCE(access_token, ''), "                    \
+    "COALESCE(refresh_token, ''), COALESCE(id_token, ''), COALESCE(token_type, ''), COALESCE(scope, ''), "            \
+    "COALESCE(session_state, ''), COALESCE(expires_at, 0) FROM accounts "
+    // account_find: $1 provider, $2 provider account id. The adapter's table has no unique key on
+    // the pair: a row a Next.js app wrote twice answers its oldest.
+    SESH_PG_ACCOUNT_SELECT "WHERE provider = $1::text AND \"providerAccountId\" = $2::text ORDER BY id LIMIT 1",
+    // account_lock: linking checks for the pair, then writes; one linker at a time across every
+    // process on the database (links are rare), until the transaction ends
+    "SELECT pg_advisory_xact_lock(1936028522)",
+    // account_link: $1 user id, $2 type, $3 provider, $4 provider account id, $5 access, $6 refresh,
+    // $7 id token, $8 token type, $9 scope, $10 session state, $11 expires at (0: none). Answers
+    // (taken, inserted): a taken pair writes nothing, nor does an unknown user.
+    "WITH taken AS (SELECT 1 FROM accounts WHERE provider = $3::text AND \"providerAccountId\" = $4::text), "
+    "ins AS (INSERT INTO accounts (\"userId\", type, provider, \"providerAccountId\", access_token, refresh_token, "
+    "id_token, token_type, scope, session_state, expires_at) SELECT u.id, $2::text, $3::text, $4::text, "
+    "NULLIF($5::text, ''), NULLIF($6::text, ''), NULLIF($7::text, ''), NULLIF($8::text, ''), NULLIF($9::text, ''), "
+    "NULLIF($10::text, ''), NULLIF($11::bigint, 0) FROM users u JOIN sesh_passwords p ON p.user_id = u.id::text "
+    "WHERE p.user_id = $1::text AND NOT EXISTS (SELECT 1 FROM taken) RETURNING 1) "
+    "SELECT (SELECT count(*) FROM taken), (SELECT count(*) FROM ins)",
+    // account_list: $1 user id
+    SESH_PG_ACCOUNT_SELECT "WHERE \"userId\"::text = $1::text ORDER BY provider, \"providerAccountId\"",
 
     // --- The login throttle (the SQLite store's statements, sqlite_throttle_store.cpp) ---------
     // throttle_lock: recording a failure reads counts and writes on them; one writer at a time
@@ -216,6 +251,7 @@ inline constexpr std::array<std::string_view, postgres_query_count> postgres_que
     "DELETE FROM sesh_throttle WHERE kind = 0 AND account = $1::text AND address = $2::text",
 };
 
+#undef SESH_PG_ACCOUNT_SELECT
 #undef SESH_PG_USER_SELECT
 #undef SESH_PG_AUTHJS_COLUMNS
 #undef SESH_PG_AUTHJS_MS

@@ -28,6 +28,16 @@ public:
     }
     result<void> erase(std::string_view id) override { return async_erase(*inner_, id, use_future).get(); }
     result<std::vector<user>> list() override { return inner_->list(); }
+    result<std::optional<user>> find_by_email(std::string_view email) override {
+        return async_find_by_email(*inner_, email, use_future).get();
+    }
+    result<std::optional<linked_account>> find_account(std::string_view provider, std::string_view pid) override {
+        return async_find_account(*inner_, provider, pid, use_future).get();
+    }
+    result<void> link_account(const linked_account& a) override { return async_link_account(*inner_, a, use_future).get(); }
+    result<std::vector<linked_account>> list_accounts(std::string_view user_id) override {
+        return async_list_accounts(*inner_, user_id, use_future).get();
+    }
 
 private:
     static constexpr auto& use_future = boost::asio::use_future;

@@ -86,4 +86,156 @@ TEST_P(user_store_conformance, exactly_one_of_concurrent_sign_ups_of_a_name_wins
     EXPECT_EQ(taken.load(), 7);
 }
 
+// --- Accounts at sign-in providers -------------------------------------------------------------
+
+namespace {
+linked_account github_account(std::string user_id, std::string provider_account_id = "12345") {
+    linked_account a;
+    a.provider = "github";
+    a.provider_account_id = std::move(provider_account_id);
+    a.user_id = std::move(user_id);
+    a.access_token = "gho_access";
+    a.token_type = "bearer";
+    a.scope = "read:user user:email";
+    a.expires_at = 1'900'000'000;
+    return a;
+}
+}  // namespace
+
+TEST_P(user_store_conformance, links_an_account_and_finds_it_with_its_tokens) {
+    auto u = make_user("oauthed");
+    create_stored(u);
+    auto a = github_account(u.id);
+    a.id_token = "eyJ.id.token";
+    a.refresh_token = "ghr_refresh";
+    a.session_state = "st";
+    ASSERT_TRUE(store_->link_account(a));
+    auto got = store_->find_account("github", "12345");
+    ASSERT_TRUE(got && *got);
+    EXPECT_EQ((*got)->user_id, u.id);
+    EXPECT_EQ((*got)->type, "oauth");
+    EXPECT_EQ((*got)->access_token, "gho_access");
+    EXPECT_EQ((*got)->refresh_token, "ghr_refresh");
+    EXPECT_EQ((*got)->id_token, "eyJ.id.token");
+    EXPECT_EQ((*got)->token_type, "bearer");
+    EXPECT_EQ((*got)->scope, "read:user user:email");
+    EXPECT_EQ((*got)->session_state, "st");
+    EXPECT_EQ((*got)->expires_at, 1'900'000'000);
+    // The pair is the key: another provider's account of the same id is another account.
+    auto other = store_->find_account("gitlab", "12345");
+    ASSERT_TRUE(other);
+    EXPECT_FALSE(*other);
+    EXPECT_FALSE(*store_->find_account("github", "1234"));
+}
+
+TEST_P(user_store_conformance, an_account_without_tokens_reads_back_empty) {
+    auto u = make_user("bare");
+    create_stored(u);
+    linked_account a;
+    a.provider = "oidc";
+    a.provider_account_id = "sub-1";
+    a.user_id = u.id;
+    ASSERT_TRUE(store_->link_account(a));
+    auto got = store_->find_account("oidc", "sub-1");
+    ASSERT_TRUE(got && *got);
+    EXPECT_EQ((*got)->access_token, "");
+    EXPECT_EQ((*got)->expires_at, 0);
+}
+
+TEST_P(user_store_conformance, an_account_links_to_one_user_only) {
+    auto u = make_user("first");
+    auto v = make_user("second");
+    create_stored(u);
+    create_stored(v);
+    ASSERT_TRUE(store_->link_account(github_account(u.id)));
+    auto again = store_->link_account(github_account(v.id));
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error(), errc::already_exists);
+    EXPECT_EQ(store_->link_account(github_account(u.id)).error(), errc::already_exists);
+    EXPECT_EQ((*store_->find_account("github", "12345"))->user_id, u.id);
+}
+
+TEST_P(user_store_conformance, refuses_to_link_to_no_user_or_without_a_key) {
+    auto u = make_user("keyed");
+    create_stored(u);
+    const std::string nobody = GetParam().assigns_ids ? "999999999" : "0123456789abcdef0123456789abcdef";
+    EXPECT_EQ(store_->link_account(github_account(nobody)).error(), errc::not_found);
+    EXPECT_EQ(store_->link_account(github_account(u.id, "")).error(), errc::invalid_argument);
+    auto no_provider = github_account(u.id);
+    no_provider.provider.clear();
+    EXPECT_EQ(store_->link_account(no_provider).error(), errc::invalid_argument);
+    EXPECT_EQ(store_->link_account(github_account("")).error(), errc::invalid_argument);
+    EXPECT_FALSE(*store_->find_account("github", "12345"));
+}
+
+TEST_P(user_store_conformance, lists_a_users_accounts_by_provider) {
+    auto u = make_user("many");
+    auto v = make_user("other");
+    create_stored(u);
+    create_stored(v);
+    auto oidc = github_account(u.id, "sub");
+    oidc.provider = "oidc";
+    ASSERT_TRUE(store_->link_account(oidc));
+    ASSERT_TRUE(store_->link_account(github_account(u.id, "2")));
+    ASSERT_TRUE(store_->link_account(github_account(u.id, "1")));
+    ASSERT_TRUE(store_->link_account(github_account(v.id, "3")));
+    auto list = store_->list_accounts(u.id);
+    ASSERT_TRUE(list);
+    std::vector<std::string> keys;
+    for (const auto& a : *list) keys.push_back(a.provider + "/" + a.provider_account_id + "/" + (a.user_id == u.id ? "u" : "?"));
+    EXPECT_EQ(keys, (std::vector<std::string>{"github/1/u", "github/2/u", "oidc/sub/u"}));
+    auto none = store_->list_accounts(GetParam().assigns_ids ? "999999999" : "ffffffffffffffffffffffffffffffff");
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->empty());
+}
+
+TEST_P(user_store_conformance, erasing_a_user_unlinks_its_accounts) {
+    auto u = make_user("leaving");
+    create_stored(u);
+    ASSERT_TRUE(store_->link_account(github_account(u.id)));
+    ASSERT_TRUE(store_->erase(u.id));
+    EXPECT_FALSE(*store_->find_account("github", "12345"));
+    auto back = make_user("returning");
+    create_stored(back);
+    EXPECT_TRUE(store_->link_account(github_account(back.id))) << "the account is free to link again";
+    EXPECT_TRUE(store_->list_accounts(u.id)->empty());
+}
+
+TEST_P(user_store_conformance, finds_the_oldest_user_of_an_email_ignoring_case) {
+    auto older = make_user("older");
+    older.email = "Sam@Example.com";
+    older.created -= std::chrono::hours(1);
+    auto newer = make_user("newer");
+    newer.email = "sam@example.com";
+    create_stored(newer);
+    create_stored(older);
+    auto got = store_->find_by_email("SAM@example.COM");
+    ASSERT_TRUE(got && *got);
+    EXPECT_EQ((*got)->id, older.id);
+    EXPECT_EQ((*got)->email, "Sam@Example.com");
+    EXPECT_FALSE(*store_->find_by_email("nobody@example.com"));
+    EXPECT_FALSE(*store_->find_by_email("")) << "users without an e-mail never match";
+    ASSERT_TRUE(store_->erase(older.id));
+    EXPECT_EQ((*store_->find_by_email("sam@example.com"))->id, newer.id);
+}
+
+TEST_P(user_store_conformance, exactly_one_of_concurrent_links_of_an_account_wins) {
+    std::vector<user> users;
+    for (int i = 0; i < 4; ++i) {
+        users.push_back(make_user("racer" + std::to_string(i)));
+        create_stored(users.back());
+    }
+    std::atomic<int> won{0}, taken{0};
+    std::vector<std::thread> threads;
+    for (const auto& u : users)
+        threads.emplace_back([&, id = u.id] {
+            auto r = store_->link_account(github_account(id));
+            if (r) ++won;
+            else if (r.error() == errc::already_exists) ++taken;
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(won.load(), 1);
+    EXPECT_EQ(taken.load(), 3);
+}
+
 }  // namespace sesh::test
