@@ -14,8 +14,8 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr milliseconds tick{100};              // how often the thread looks at its flags
-constexpr milliseconds retry{200};             // after a failed (re)subscribe or read
+constexpr milliseconds mirror_tick{100};       // how often the thread looks at its flags
+constexpr milliseconds mirror_retry{200};      // after a failed (re)subscribe or read
 constexpr auto prune_every = std::chrono::seconds(10);  // expired deny entries dropped
 constexpr std::size_t scan_batch = 1000;
 
@@ -141,12 +141,12 @@ void revocation_mirror::follow() {
                 if (ok && (*ok)->type == REDIS_REPLY_ARRAY && fill(steady::now() + cfg_.timeout)) sub = std::move(*c);
             }
             if (!sub) {
-                (void)watcher_.wait(-1, retry);
+                (void)watcher_.wait(-1, mirror_retry);
                 continue;
             }
             current_.store(true, std::memory_order_release);
         }
-        const bool readable = watcher_.wait(sub->fd(), tick);
+        const bool readable = watcher_.wait(sub->fd(), mirror_tick);
         if (watcher_.stopping()) break;
         if (readable) {
             auto messages = sub->read_pushed();
