@@ -38,6 +38,10 @@ bool parse_number(const char* text, T& out) {
     return ec == std::errc() && p == s.data() + s.size();
 }
 
+
+}  // namespace
+
+// A secret kept in a file (a systemd credential, a mounted secret) usually ends in a newline.
 std::string read_file_trimmed(const std::string& path, bool& ok) {
     std::ifstream in(path);
     ok = static_cast<bool>(in);
@@ -47,8 +51,6 @@ std::string read_file_trimmed(const std::string& path, bool& ok) {
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
     return s;
 }
-
-}  // namespace
 
 tl::expected<config, std::string> config_from_env() {
     config c;

@@ -18,4 +18,8 @@ namespace sesh::seshd {
 /// (0600) and reused; in production a missing or short one is an error. Returns a message on error.
 [[nodiscard]] tl::expected<void, std::string> finish_config(config& c);
 
+/// The contents of the file at `path` without trailing newlines and spaces; `ok` tells whether it
+/// could be opened.
+[[nodiscard]] std::string read_file_trimmed(const std::string& path, bool& ok);
+
 }  // namespace sesh::seshd

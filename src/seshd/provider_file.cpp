@@ -16,6 +16,7 @@
 
 #include <toml++/toml.h>
 
+#include "seshd/config_load.hpp"
 #include "seshd/provider_presets.hpp"
 
 namespace sesh::seshd {
@@ -38,15 +39,6 @@ bool is_provider_id(std::string_view id) {
     return true;
 }
 
-std::string trimmed_file(const std::string& path, bool& ok) {
-    std::ifstream in(path);
-    ok = static_cast<bool>(in);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string s = ss.str();
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-    return s;
-}
 
 // A string, or a list of strings (profile fields); nothing for any other type.
 std::optional<std::vector<std::string>> string_list(const toml::node& n) {
@@ -192,7 +184,7 @@ tl::expected<provider_config, std::string> read_provider(const file_reader& r, s
         p.client_secret = v;
     } else if (!secret_file.empty()) {
         bool readable = false;
-        p.client_secret = trimmed_file(secret_file, readable);
+        p.client_secret = read_file_trimmed(secret_file, readable);
         if (!readable || p.client_secret.empty()) return r.at(*secret_at, "cannot read the client secret from " + secret_file);
     } else {
         return r.at(t.source(), "provider " + p.id + " needs client_secret_env or client_secret_file");

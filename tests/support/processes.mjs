@@ -3,21 +3,11 @@
 // stopped or restarted, and a free loopback port and a polling wait come with it.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './free_port.mjs';
+
+export { freePort };
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/// A free loopback port (bound then released: fine on a test machine).
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /// Polls `check()` every `everyMs` until it gives a truthy value, and returns that value; throws
 /// `what` (with `detail()` when given) once `timeoutMs` has passed, or at once when `failIf()`
