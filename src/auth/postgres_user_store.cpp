@@ -4,9 +4,9 @@
 // next-auth's `sessions."userId"` holds, so both sides name the same person.
 #include <cstdlib>
 
+#include "auth/offloaded_user_store.hpp"
 #include "auth/user_backends.hpp"
 #include "core/unix_ms.hpp"
-#include "store/offloaded_calls.hpp"
 #include "store/postgres/postgres_transaction.hpp"
 
 namespace sesh::detail {
@@ -43,9 +43,11 @@ linked_account read_pg_account(const PGresult* r, int row) {
     return a;
 }
 
-class postgres_user_store final : public user_store {
+class postgres_user_store final : public offloaded_user_store {
 public:
-    explicit postgres_user_store(std::shared_ptr<postgres_database> db) : db_(std::move(db)), calls_(db_->workers()) {}
+    explicit postgres_user_store(std::shared_ptr<postgres_database> db)
+        : offloaded_user_store(db->workers()), db_(std::move(db)) {}
+    ~postgres_user_store() override { drain(); }
 
     result<std::optional<user>> find_by_name(std::string_view name) override {
         return find(postgres_query::user_find_by_name, name);
@@ -126,43 +128,6 @@ public:
         return out;
     }
 
-    // Awaited calls run on the database's workers, beside the session store's: never on the
-    // caller's I/O thread.
-    void start_find_by_name(std::string name, boost::asio::io_context*, store_callback<std::optional<user>> done) override {
-        calls_.post([this, name = std::move(name), done = std::move(done)] { done(find_by_name(name)); });
-    }
-    void start_find_by_id(std::string id, boost::asio::io_context*, store_callback<std::optional<user>> done) override {
-        calls_.post([this, id = std::move(id), done = std::move(done)] { done(find_by_id(id)); });
-    }
-    void start_create(user u, boost::asio::io_context*, store_callback<void> done) override {
-        calls_.post([this, u = std::move(u), done = std::move(done)] { done(create(u)); });
-    }
-    void start_set_password(std::string id, std::string hash, clock::time_point changed, boost::asio::io_context*,
-                            store_callback<void> done) override {
-        calls_.post([this, id = std::move(id), hash = std::move(hash), changed, done = std::move(done)] {
-            done(set_password(id, hash, changed));
-        });
-    }
-    void start_erase(std::string id, boost::asio::io_context*, store_callback<void> done) override {
-        calls_.post([this, id = std::move(id), done = std::move(done)] { done(erase(id)); });
-    }
-    void start_find_by_email(std::string email, boost::asio::io_context*, store_callback<std::optional<user>> done) override {
-        calls_.post([this, email = std::move(email), done = std::move(done)] { done(find_by_email(email)); });
-    }
-    void start_find_account(std::string provider, std::string provider_account_id, boost::asio::io_context*,
-                            store_callback<std::optional<linked_account>> done) override {
-        calls_.post([this, provider = std::move(provider), pid = std::move(provider_account_id), done = std::move(done)] {
-            done(find_account(provider, pid));
-        });
-    }
-    void start_link_account(linked_account a, boost::asio::io_context*, store_callback<void> done) override {
-        calls_.post([this, a = std::move(a), done = std::move(done)] { done(link_account(a)); });
-    }
-    void start_list_accounts(std::string user_id, boost::asio::io_context*,
-                             store_callback<std::vector<linked_account>> done) override {
-        calls_.post([this, id = std::move(user_id), done = std::move(done)] { done(list_accounts(id)); });
-    }
-
 private:
     result<pg_result> run(postgres_query q, const std::vector<std::string>& params) {
         const auto deadline = db_->deadline();
@@ -179,7 +144,6 @@ private:
     }
 
     std::shared_ptr<postgres_database> db_;
-    offloaded_calls calls_;  // after db_: drained (in its destructor) before the pool may close
 };
 
 }  // namespace

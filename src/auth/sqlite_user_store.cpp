@@ -7,8 +7,8 @@
 // so statements are prepared per call rather than kept.
 #include <sesh/error.hpp>
 
+#include "auth/offloaded_user_store.hpp"
 #include "auth/user_backends.hpp"
-#include "store/offloaded_calls.hpp"
 #include "store/sqlite/sqlite_database.hpp"
 
 namespace sesh::detail {
@@ -91,9 +91,11 @@ linked_account read_account(sqlite3_stmt* s) {
     return a;
 }
 
-class sqlite_user_store final : public user_store {
+class sqlite_user_store final : public offloaded_user_store {
 public:
-    explicit sqlite_user_store(std::shared_ptr<sqlite_database> db) : db_(std::move(db)), calls_(db_->workers()) {}
+    explicit sqlite_user_store(std::shared_ptr<sqlite_database> db)
+        : offloaded_user_store(db->workers()), db_(std::move(db)) {}
+    ~sqlite_user_store() override { drain(); }
 
     result<std::optional<user>> find_by_name(std::string_view name) override { return find(find_by_name_sql, name); }
     result<std::optional<user>> find_by_id(std::string_view id) override { return find(find_by_id_sql, id); }
@@ -250,43 +252,6 @@ public:
         }
     }
 
-    // Awaited calls run on the database's workers, beside the session store's: never on the
-    // caller's I/O thread.
-    void start_find_by_name(std::string name, boost::asio::io_context*, store_callback<std::optional<user>> done) override {
-        calls_.post([this, name = std::move(name), done = std::move(done)] { done(find_by_name(name)); });
-    }
-    void start_find_by_id(std::string id, boost::asio::io_context*, store_callback<std::optional<user>> done) override {
-        calls_.post([this, id = std::move(id), done = std::move(done)] { done(find_by_id(id)); });
-    }
-    void start_create(user u, boost::asio::io_context*, store_callback<void> done) override {
-        calls_.post([this, u = std::move(u), done = std::move(done)] { done(create(u)); });
-    }
-    void start_set_password(std::string id, std::string hash, clock::time_point changed, boost::asio::io_context*,
-                            store_callback<void> done) override {
-        calls_.post([this, id = std::move(id), hash = std::move(hash), changed, done = std::move(done)] {
-            done(set_password(id, hash, changed));
-        });
-    }
-    void start_erase(std::string id, boost::asio::io_context*, store_callback<void> done) override {
-        calls_.post([this, id = std::move(id), done = std::move(done)] { done(erase(id)); });
-    }
-    void start_find_by_email(std::string email, boost::asio::io_context*, store_callback<std::optional<user>> done) override {
-        calls_.post([this, email = std::move(email), done = std::move(done)] { done(find_by_email(email)); });
-    }
-    void start_find_account(std::string provider, std::string provider_account_id, boost::asio::io_context*,
-                            store_callback<std::optional<linked_account>> done) override {
-        calls_.post([this, provider = std::move(provider), pid = std::move(provider_account_id), done = std::move(done)] {
-            done(find_account(provider, pid));
-        });
-    }
-    void start_link_account(linked_account a, boost::asio::io_context*, store_callback<void> done) override {
-        calls_.post([this, a = std::move(a), done = std::move(done)] { done(link_account(a)); });
-    }
-    void start_list_accounts(std::string user_id, boost::asio::io_context*,
-                             store_callback<std::vector<linked_account>> done) override {
-        calls_.post([this, id = std::move(user_id), done = std::move(done)] { done(list_accounts(id)); });
-    }
-
 private:
     result<std::optional<user>> find(std::string_view sql, std::string_view key) {
         auto c = db_->pool().reader();
@@ -301,7 +266,6 @@ private:
     }
 
     std::shared_ptr<sqlite_database> db_;
-    offloaded_calls calls_;  // after db_: drained (in its destructor) before the database may close
 };
 
 }  // namespace
